@@ -1,0 +1,54 @@
+# kqlkernel: `make run` to try it, `make test` for everything CI checks.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BIN := $(CURDIR)/bin/kqlkernel
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+# Kernelspecs go into the venv; JUPYTER_PATH lets Debian's Jupyter find them too.
+export JUPYTER_PATH := $(VENV)/share/jupyter
+export PATH := $(CURDIR)/bin:$(VENV)/bin:$(PATH)
+
+.PHONY: all build deps system-deps venv kernelspec run test test-go test-python test-debian bench fuzz lint clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/kqlkernel
+
+deps: system-deps venv
+
+system-deps:
+	scripts/install-system-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+kernelspec: build venv
+	$(BIN) install --prefix $(VENV)
+
+run: deps kernelspec
+	$(VENV)/bin/jupyter lab --notebook-dir=examples --ServerApp.ip=127.0.0.1
+
+test: deps kernelspec test-go test-python test-debian
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-python: kernelspec
+	$(PY) -m pytest -q -p no:cacheprovider tests/python
+
+# Debian's Jupyter stack (jupyter_kernel_test 0.4.5, jupyter_client 7, nbclient 0.7).
+test-debian: kernelspec
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/debian
+
+bench: build venv
+	bench/run.sh
+
+clean:
+	rm -rf bin $(VENV)
