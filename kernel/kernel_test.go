@@ -325,15 +325,27 @@ func TestBadInputKeepsServing(t *testing.T) {
 		logged  string
 		replyTo string // reply type expected, or "" when dropped
 	}{
-		{"missing delimiter", func() [][]byte { f := good("kernel_info_request", map[string]any{}); f[0] = []byte("<IDS|MSX>"); return f }(), "no <IDS|MSG>", ""},
+		{"missing delimiter", func() [][]byte {
+			f := good("kernel_info_request", map[string]any{})
+			f[0] = []byte("<IDS|MSX>")
+			return f
+		}(), "no <IDS|MSG>", ""},
 		{"too few frames", good("kernel_info_request", map[string]any{})[:4], "too few frames", ""},
-		{"bad hex signature", func() [][]byte { f := good("kernel_info_request", map[string]any{}); f[1] = []byte("not-hex!"); return f }(), "not hex", ""},
+		{"bad hex signature", func() [][]byte {
+			f := good("kernel_info_request", map[string]any{})
+			f[1] = []byte("not-hex!")
+			return f
+		}(), "not hex", ""},
 		{"forged signature", func() [][]byte {
 			f := good("execute_request", map[string]any{"code": "result a"})
 			f[5] = []byte(`{"code":"result forged"}`)
 			return f
 		}(), "does not match", ""},
-		{"invalid JSON", resign(func() [][]byte { f := good("kernel_info_request", map[string]any{}); f[2] = []byte(`{"msg_type":`); return f }()), "header is not", ""},
+		{"invalid JSON", resign(func() [][]byte {
+			f := good("kernel_info_request", map[string]any{})
+			f[2] = []byte(`{"msg_type":`)
+			return f
+		}()), "header is not", ""},
 		{"oversized", good("execute_request", map[string]any{"code": strings.Repeat("x", 5000)}), "size limit", ""},
 		{"unknown msg_type", good("frobnicate_request", map[string]any{}), "unknown message type", "frobnicate_reply"},
 		{"bad content", good("complete_request", map[string]any{"code": 42}), "bad complete_request content", "complete_reply"},
