@@ -152,6 +152,10 @@ type Literal struct {
 	Null  bool
 	Value any
 	Raw   string
+	// Invalid explains why the text of a typed literal (`datetime(2025, 6, 14)`) could
+	// not be decoded; Value is then nil. The official parser accepts such text, so it
+	// is not a syntax error: the binder reports it. Empty when the literal is fine.
+	Invalid string
 }
 
 // Ticks returns the value of a timespan literal in 100-ns ticks (0 for other types).
@@ -239,6 +243,9 @@ type CallExpr struct {
 	Fun    *Ident
 	Args   []Expr
 	Rparen int // offset of ')' (-1 when missing)
+	// Target is the expression before '.' of a method-style call
+	// (`database("d").table("T")`, `cluster(c).database(d)`), nil otherwise.
+	Target Expr
 }
 
 // NamedArg is `name = value` inside a call's argument list (e.g. plugin arguments).

@@ -1,12 +1,1480 @@
 package syntax
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// maxDepth bounds the nesting of expressions and sub-queries, so hostile input (a
+// megabyte of '(') gets an error instead of exhausting the stack.
+const maxDepth = 400
+
+// maxErrors stops the parse after this many diagnostics: later ones are noise.
+const maxErrors = 50
+
 type parser struct {
-	src  string
-	errs ErrorList
+	src      string
+	toks     []Token
+	i        int
+	errs     ErrorList
+	depth    int
+	tooDeep  bool
+	lastErr  int  // offset of the last error, to drop duplicates at one place
+	inSearch bool // search/find predicates allow `Col:"value"`
 }
 
-func newParser(src string) *parser { return &parser{src: src} }
+func newParser(src string) *parser {
+	return &parser{src: src, toks: Lex(src), lastErr: -1}
+}
+
+// ---------------------------------------------------------------------------------------
+// token helpers
+
+func (p *parser) tok() *Token { return &p.toks[p.i] }
+
+func (p *parser) peek(n int) *Token {
+	j := p.i + n
+	if j >= len(p.toks) {
+		j = len(p.toks) - 1
+	}
+	return &p.toks[j]
+}
+
+func (p *parser) next() {
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+}
+
+func (p *parser) atEOF() bool { return p.toks[p.i].Kind == EOF }
+
+// is reports whether the current token is the punctuation or keyword text.
+func (p *parser) is(text string) bool {
+	t := &p.toks[p.i]
+	return (t.Kind == PUNCT || t.Kind == IDENT) && t.Text == text
+}
+
+func (p *parser) isAt(n int, text string) bool {
+	t := p.peek(n)
+	return (t.Kind == PUNCT || t.Kind == IDENT) && t.Text == text
+}
+
+func (p *parser) got(text string) bool {
+	if p.is(text) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+// prevEnd is the end offset of the previous token.
+func (p *parser) prevEnd() int {
+	if p.i == 0 {
+		return 0
+	}
+	return p.toks[p.i-1].End
+}
+
+func describe(t *Token) string {
+	switch t.Kind {
+	case EOF:
+		return "end of query"
+	case IDENT:
+		return "'" + clip(t.Text) + "'"
+	case STRING:
+		return "string " + clip(t.Text)
+	case INT, REAL, TIMESPAN:
+		return "number " + clip(t.Text)
+	case BAD:
+		return "'" + clip(t.Text) + "'"
+	}
+	return "'" + t.Text + "'"
+}
+
+func (p *parser) errorAt(off, n int, msg, hint string) {
+	if off == p.lastErr || len(p.errs) >= maxErrors {
+		return
+	}
+	p.lastErr = off
+	p.errs = append(p.errs, &Error{Offset: off, Len: n, Msg: msg, Hint: hint})
+	if len(p.errs) >= maxErrors {
+		// stop: jump to the end so every loop terminates quickly
+		p.i = len(p.toks) - 1
+	}
+}
+
+// errExpected reports "expected X, found Y" at the current token.
+func (p *parser) errExpected(what string) {
+	t := p.tok()
+	if t.Kind == BAD {
+		p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
+		return
+	}
+	p.errorAt(t.Pos, t.End-t.Pos, "expected "+what+", found "+describe(t), "")
+}
+
+// expect consumes the punctuation or keyword text or reports an error; it returns
+// the token's offset or -1.
+func (p *parser) expect(text string) int {
+	if p.is(text) {
+		pos := p.tok().Pos
+		p.next()
+		return pos
+	}
+	p.errExpected("'" + text + "'")
+	return -1
+}
+
+// expectClose consumes the closer of an opener at openPos, with a message naming the
+// opener's position.
+func (p *parser) expectClose(closer string, openPos int, opener string) int {
+	if p.is(closer) {
+		pos := p.tok().Pos
+		p.next()
+		return pos
+	}
+	t := p.tok()
+	if t.Kind == BAD {
+		p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
+		return -1
+	}
+	l, c := Position(p.src, openPos)
+	p.errorAt(t.Pos, t.End-t.Pos, fmt.Sprintf("expected '%s' to close '%s' at %d:%d, found %s", closer, opener, l, c, describe(t)), "")
+	return -1
+}
+
+// enter counts nesting; it returns false (after reporting once) when too deep.
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth > maxDepth {
+		if !p.tooDeep {
+			p.tooDeep = true
+			t := p.tok()
+			p.errorAt(t.Pos, 0, fmt.Sprintf("query nested too deeply (more than %d levels)", maxDepth), "")
+		}
+		p.i = len(p.toks) - 1
+		return false
+	}
+	return true
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// skipTo skips tokens until one of the stop texts at nesting level 0 (or an unmatched
+// closer, or the end).
+func (p *parser) skipTo(stops ...string) {
+	level := 0
+	for !p.atEOF() {
+		t := p.tok()
+		if t.Kind == PUNCT {
+			if level == 0 {
+				for _, s := range stops {
+					if t.Text == s {
+						return
+					}
+				}
+			}
+			switch t.Text {
+			case "(", "[", "{":
+				level++
+			case ")", "]", "}":
+				if level == 0 {
+					return
+				}
+				level--
+			}
+		}
+		p.next()
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// statements
 
 func (p *parser) parseScript() *Script {
-	return &Script{Span: Span{0, len(p.src)}, Stmts: []Stmt{}}
+	s := &Script{Span: Span{0, len(p.src)}, Stmts: []Stmt{}}
+	for {
+		for p.got(";") {
+		}
+		if p.atEOF() {
+			break
+		}
+		start := p.i
+		if p.is("|") {
+			t := p.tok()
+			if len(s.Stmts) > 0 {
+				p.errorAt(t.Pos, 1, "unexpected '|': the query ended at the ';' before it", "remove the ';' to continue the pipeline")
+			} else {
+				p.errorAt(t.Pos, 1, "unexpected '|' at the start of a query", "start with a table name, e.g. 'T | ...'")
+			}
+			p.next()
+			p.skipTo(";")
+			continue
+		}
+		st := p.parseStmt()
+		if st != nil {
+			s.Stmts = append(s.Stmts, st)
+		}
+		if p.atEOF() {
+			break
+		}
+		if !p.is(";") {
+			t := p.tok()
+			if t.Kind == BAD {
+				p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
+			} else if t.Kind == PUNCT && (t.Text == ")" || t.Text == "]" || t.Text == "}") {
+				p.errorAt(t.Pos, 1, "unexpected "+describe(t)+": no matching opener", "")
+			} else if _, isStmt := s.Stmts[len(s.Stmts)-1].(*LetStmt); isStmt {
+				p.errorAt(t.Pos, t.End-t.Pos, "expected ';' after the let statement, found "+describe(t), "end each let statement with ';'")
+			} else {
+				p.errorAt(t.Pos, t.End-t.Pos, "expected '|' or ';', found "+describe(t), "")
+			}
+			p.skipTo(";")
+			if p.i == start {
+				p.next()
+			}
+			if !p.is(";") && !p.atEOF() {
+				// an unmatched closer: step over it and go on
+				p.next()
+			}
+		}
+	}
+	return s
+}
+
+func (p *parser) parseStmt() Stmt {
+	t := p.tok()
+	if t.Kind == IDENT {
+		switch t.Text {
+		case "let":
+			return p.parseLet()
+		case "set":
+			if p.peek(1).Kind == IDENT {
+				return p.parseSet()
+			}
+		case "declare":
+			if p.isAt(1, "query_parameters") {
+				return p.parseDeclareParams()
+			}
+			if p.isAt(1, "pattern") {
+				return p.parseDeclarePattern()
+			}
+		case "alias":
+			if p.isAt(1, "database") {
+				return p.parseAlias()
+			}
+		case "restrict":
+			if p.isAt(1, "access") {
+				return p.parseRestrict()
+			}
+		}
+	}
+	x := p.parseQueryExpr()
+	return &ExprStmt{Span: Span{x.Pos(), x.End()}, X: x}
+}
+
+func (p *parser) parseLet() *LetStmt {
+	start := p.tok().Pos
+	p.next()
+	name := p.parseName("a name after 'let'")
+	st := &LetStmt{Name: name}
+	if p.expect("=") < 0 {
+		p.skipTo(";")
+		st.Value = &BadExpr{Span{p.prevEnd(), p.prevEnd()}}
+		st.Span = Span{start, p.prevEnd()}
+		return st
+	}
+	st.Value = p.parseLetValue()
+	st.Span = Span{start, p.prevEnd()}
+	return st
+}
+
+// parseLetValue parses the right side of let: a lambda, a view, or an expression.
+func (p *parser) parseLetValue() Expr {
+	if p.is("view") && p.isAt(1, "(") {
+		start := p.tok().Pos
+		p.next()
+		f := p.parseFunc(start)
+		f.View = true
+		return f
+	}
+	if p.is("(") && p.looksLikeLambda() {
+		return p.parseFunc(p.tok().Pos)
+	}
+	return p.parseQueryExpr()
+}
+
+// looksLikeLambda reports whether '(' starts a parameter list: `()` or `(name:`
+// followed eventually by `) {`.
+func (p *parser) looksLikeLambda() bool {
+	if p.isAt(1, ")") {
+		return p.isAt(2, "{")
+	}
+	if (p.peek(1).Kind == IDENT && p.isAt(2, ":")) ||
+		(p.isAt(1, "[") && p.peek(2).Kind == STRING && p.isAt(3, "]") && p.isAt(4, ":")) {
+		return true
+	}
+	return false
+}
+
+func (p *parser) parseFunc(start int) *FuncExpr {
+	f := &FuncExpr{}
+	f.Params = p.parseParamList()
+	f.Body = p.parseBlock()
+	f.Span = Span{start, p.prevEnd()}
+	return f
+}
+
+// parseParamList parses `(name:type [= default], ...)`.
+func (p *parser) parseParamList() []*Param {
+	params := []*Param{}
+	open := p.tok().Pos
+	if p.expect("(") < 0 {
+		return params
+	}
+	for !p.is(")") && !p.atEOF() {
+		params = append(params, p.parseParam())
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expectClose(")", open, "(")
+	return params
+}
+
+func (p *parser) parseParam() *Param {
+	start := p.tok().Pos
+	pr := &Param{Name: p.parseName("a parameter name")}
+	if p.expect(":") >= 0 {
+		pr.Type = p.parseTypeRef()
+	}
+	if p.got("=") {
+		pr.Default = p.parseExpr()
+	}
+	pr.Span = Span{start, p.prevEnd()}
+	return pr
+}
+
+// parseTypeRef parses a scalar type name or a tabular schema `(a:long, ...)`/`(*)`.
+func (p *parser) parseTypeRef() *TypeRef {
+	start := p.tok().Pos
+	tr := &TypeRef{}
+	if p.is("(") {
+		tr.Tabular = true
+		tr.Columns, tr.Star = p.parseSchema()
+	} else if p.tok().Kind == IDENT {
+		t := p.tok()
+		ct, ok := CanonicalType(t.Text)
+		if !ok {
+			p.errorAt(t.Pos, t.End-t.Pos, "unknown type "+describe(t), typeHint(t.Text))
+		}
+		tr.Scalar = ct
+		p.next()
+	} else {
+		p.errExpected("a type")
+	}
+	tr.Span = Span{start, p.prevEnd()}
+	return tr
+}
+
+// parseSchema parses `(name:type, ...)`, also `(*)` and a trailing `*`.
+func (p *parser) parseSchema() ([]*ColumnDef, bool) {
+	cols := []*ColumnDef{}
+	star := false
+	open := p.tok().Pos
+	if p.expect("(") < 0 {
+		return cols, false
+	}
+	for !p.is(")") && !p.atEOF() {
+		if p.got("*") {
+			star = true
+		} else {
+			cols = append(cols, p.parseColumnDef())
+		}
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expectClose(")", open, "(")
+	return cols, star
+}
+
+func (p *parser) parseColumnDef() *ColumnDef {
+	start := p.tok().Pos
+	cd := &ColumnDef{Name: p.parseName("a column name")}
+	if p.expect(":") >= 0 {
+		t := p.tok()
+		if t.Kind == IDENT {
+			ct, ok := CanonicalType(t.Text)
+			if !ok {
+				p.errorAt(t.Pos, t.End-t.Pos, "unknown type "+describe(t), typeHint(t.Text))
+			}
+			cd.Type = ct
+			p.next()
+		} else {
+			p.errExpected("a type")
+		}
+	}
+	cd.Span = Span{start, p.prevEnd()}
+	return cd
+}
+
+// parseBlock parses `{ stmts; result }`.
+func (p *parser) parseBlock() *Block {
+	start := p.tok().Pos
+	b := &Block{Stmts: []Stmt{}}
+	if p.expect("{") < 0 {
+		b.Span = Span{start, start}
+		return b
+	}
+	if !p.enter() {
+		p.leave()
+		b.Span = Span{start, p.prevEnd()}
+		return b
+	}
+	for !p.is("}") && !p.atEOF() {
+		if p.got(";") {
+			continue
+		}
+		st := p.parseStmt()
+		if es, ok := st.(*ExprStmt); ok && !p.is(";") {
+			b.Result = es.X
+			break
+		}
+		if es, ok := st.(*ExprStmt); ok && b.Result == nil && p.is(";") {
+			// `{ T | take 1; }`: a trailing ';' after the result
+			if p.isAt(1, "}") {
+				b.Result = es.X
+				p.next()
+				break
+			}
+		}
+		b.Stmts = append(b.Stmts, st)
+		if !p.is(";") {
+			break
+		}
+	}
+	p.leave()
+	p.expectClose("}", start, "{")
+	b.Span = Span{start, p.prevEnd()}
+	return b
+}
+
+func (p *parser) parseSet() *SetStmt {
+	start := p.tok().Pos
+	p.next()
+	st := &SetStmt{Name: p.parseDottedName()}
+	if p.got("=") {
+		st.Value = p.parseSetValue()
+	}
+	st.Span = Span{start, p.prevEnd()}
+	return st
+}
+
+// parseSetValue reads a request-property value: a literal, or a bare word such as
+// `set query_datascope = hotcache`.
+func (p *parser) parseSetValue() Expr {
+	t := p.tok()
+	if t.Kind == IDENT && !p.isAt(1, "(") {
+		start := t.Pos
+		for !p.atEOF() && !p.is(";") {
+			p.next()
+		}
+		return &Ident{Span: Span{start, p.prevEnd()}, Name: p.src[start:p.prevEnd()]}
+	}
+	return p.parseExpr()
+}
+
+func (p *parser) parseDottedName() *Ident {
+	t := p.tok()
+	if t.Kind != IDENT {
+		p.errExpected("a name")
+		return &Ident{Span: Span{t.Pos, t.Pos}}
+	}
+	start := t.Pos
+	p.next()
+	for p.is(".") && p.peek(1).Kind == IDENT && p.tok().Pos == p.prevEnd() {
+		p.next()
+		p.next()
+	}
+	return &Ident{Span: Span{start, p.prevEnd()}, Name: p.src[start:p.prevEnd()]}
+}
+
+func (p *parser) parseDeclareParams() *DeclareParamsStmt {
+	start := p.tok().Pos
+	p.next()
+	p.next()
+	st := &DeclareParamsStmt{Params: p.parseParamList()}
+	st.Span = Span{start, p.prevEnd()}
+	return st
+}
+
+func (p *parser) parseDeclarePattern() *DeclarePatternStmt {
+	start := p.tok().Pos
+	p.next()
+	p.next()
+	st := &DeclarePatternStmt{Name: p.parseName("a pattern name"), Params: []*Param{}, PathParams: []*Param{}}
+	if p.got("=") {
+		if p.is("(") {
+			st.Params = p.parseParamList()
+		}
+		if p.is("[") {
+			open := p.tok().Pos
+			p.next()
+			for !p.is("]") && !p.atEOF() {
+				st.PathParams = append(st.PathParams, p.parseParam())
+				if !p.got(",") {
+					break
+				}
+			}
+			p.expectClose("]", open, "[")
+		}
+		if p.is("{") {
+			bstart := p.tok().Pos
+			p.next()
+			p.skipTo()
+			p.expectClose("}", bstart, "{")
+			st.Body = Span{bstart, p.prevEnd()}
+		}
+	}
+	st.Span = Span{start, p.prevEnd()}
+	return st
+}
+
+func (p *parser) parseAlias() *AliasStmt {
+	start := p.tok().Pos
+	p.next()
+	p.next()
+	st := &AliasStmt{Kind: "database", Name: p.parseName("an alias name")}
+	if p.expect("=") >= 0 {
+		st.Value = p.parseExpr()
+	}
+	st.Span = Span{start, p.prevEnd()}
+	return st
+}
+
+func (p *parser) parseRestrict() *RestrictStmt {
+	start := p.tok().Pos
+	p.next()
+	p.next()
+	st := &RestrictStmt{Names: []Expr{}}
+	if p.expect("to") >= 0 {
+		open := p.tok().Pos
+		if p.expect("(") >= 0 {
+			for !p.is(")") && !p.atEOF() {
+				st.Names = append(st.Names, p.parseNameOrPattern())
+				if !p.got(",") {
+					break
+				}
+			}
+			p.expectClose(")", open, "(")
+		}
+	}
+	st.Span = Span{start, p.prevEnd()}
+	return st
+}
+
+// ---------------------------------------------------------------------------------------
+// names
+
+// parseName reads an identifier or a bracketed name `['a b']`.
+func (p *parser) parseName(what string) *Ident {
+	t := p.tok()
+	switch {
+	case t.Kind == IDENT && !strings.HasPrefix(t.Text, "!"):
+		p.next()
+		return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+	case p.is("[") && p.peek(1).Kind == STRING && p.isAt(2, "]"):
+		return p.parseBracketName()
+	}
+	p.errExpected(what)
+	return &Ident{Span: Span{t.Pos, t.Pos}}
+}
+
+func (p *parser) parseBracketName() *Ident {
+	start := p.tok().Pos
+	p.next()
+	s := p.tok()
+	p.next()
+	p.next()
+	return &Ident{Span: Span{start, p.prevEnd()}, Name: s.Val, Bracketed: true}
+}
+
+// isNameStart reports whether the current token starts a name (identifier or `['x']`).
+func (p *parser) isNameStart() bool {
+	t := p.tok()
+	if t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") {
+		return true
+	}
+	return p.is("[") && p.peek(1).Kind == STRING && p.isAt(2, "]")
+}
+
+// nameLen returns how many tokens the name at the current position takes (0 if none).
+func (p *parser) nameLen(at int) int {
+	t := p.peek(at)
+	if t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") {
+		return 1
+	}
+	if p.isAt(at, "[") && p.peek(at+1).Kind == STRING && p.isAt(at+2, "]") {
+		return 3
+	}
+	return 0
+}
+
+// parseNameOrPattern reads a name that may contain '*' wildcards (`Event*`, `*Id`,
+// `a*b`), as *Ident, *Wildcard or *StarExpr.
+func (p *parser) parseNameOrPattern() Expr {
+	t := p.tok()
+	start := t.Pos
+	if p.is("[") {
+		return p.parseName("a column name")
+	}
+	if !(t.Kind == IDENT || p.is("*")) {
+		p.errExpected("a column name")
+		return &BadExpr{Span{t.Pos, t.Pos}}
+	}
+	end := t.End
+	hasStar := p.is("*")
+	p.next()
+	for {
+		n := p.tok()
+		if n.Pos != end || !(n.Kind == IDENT || n.Kind == INT || (n.Kind == PUNCT && n.Text == "*")) {
+			break
+		}
+		if n.Text == "*" {
+			hasStar = true
+		}
+		end = n.End
+		p.next()
+	}
+	text := p.src[start:end]
+	if text == "*" {
+		return &StarExpr{Span{start, end}}
+	}
+	if hasStar {
+		return &Wildcard{Span: Span{start, end}, Pattern: text}
+	}
+	return &Ident{Span: Span{start, end}, Name: text}
+}
+
+// ---------------------------------------------------------------------------------------
+// tabular expressions
+
+// sourceOps are operators that can start a query without an input.
+var sourceOps = map[string]bool{
+	"print": true, "range": true, "datatable": true, "union": true, "find": true,
+	"search": true, "externaldata": true, "external_data": true, "evaluate": true,
+}
+
+// isSourceOpStart reports whether the current token starts a source operator rather
+// than naming a table or function.
+func (p *parser) isSourceOpStart() bool {
+	t := p.tok()
+	if t.Kind != IDENT || !sourceOps[t.Text] {
+		return false
+	}
+	n := p.peek(1)
+	switch t.Text {
+	case "range":
+		// `range x from ...`, not the range() function
+		return p.nameLen(1) > 0 && p.isAt(1+p.nameLen(1), "from")
+	case "print":
+		return !(n.Kind == PUNCT && (n.Text == "|" || n.Text == "." || n.Text == "=" || n.Text == "==" || n.Text == "[" && p.nameLen(1) == 0))
+	case "datatable", "externaldata", "external_data":
+		return n.Kind == PUNCT && n.Text == "(" || n.Kind == IDENT
+	case "union", "find", "search", "evaluate":
+		return !(n.Kind == PUNCT && (n.Text == "|" || n.Text == ")" || n.Text == ";" || n.Text == "," || n.Text == "." || n.Text == "==" || n.Text == "=")) && n.Kind != EOF
+	}
+	return false
+}
+
+// parseQueryExpr parses a tabular or scalar expression: a source operator or an
+// expression, followed by any number of `| operator`.
+func (p *parser) parseQueryExpr() Expr {
+	if !p.enter() {
+		p.leave()
+		return &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+	}
+	defer p.leave()
+	start := p.tok().Pos
+	var pipe *PipeExpr
+	if p.isSourceOpStart() {
+		pipe = &PipeExpr{Ops: []Operator{p.parseOperator(true)}}
+	} else {
+		x := p.parseExpr()
+		if !p.is("|") {
+			return x
+		}
+		pipe = &PipeExpr{Source: x, Ops: []Operator{}}
+	}
+	p.parsePipeTail(pipe)
+	pipe.Span = Span{start, p.prevEnd()}
+	return pipe
+}
+
+// parsePipeTail parses `| op` repeatedly.
+func (p *parser) parsePipeTail(pipe *PipeExpr) {
+	for p.is("|") {
+		p.next()
+		pipe.Ops = append(pipe.Ops, p.parseOperator(false))
+	}
+}
+
+// parseSubQuery parses the sub-query of fork/facet/partition/mv-apply: either
+// operators on the implicit input (`where x > 1 | take 3`) or a full query expression.
+func (p *parser) parseSubQuery() Expr {
+	if !p.enter() {
+		p.leave()
+		return &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+	}
+	defer p.leave()
+	start := p.tok().Pos
+	if p.isOperatorStart() && !p.isSourceOpStart() {
+		pipe := &PipeExpr{Ops: []Operator{p.parseOperator(false)}}
+		p.parsePipeTail(pipe)
+		pipe.Span = Span{start, p.prevEnd()}
+		return pipe
+	}
+	return p.parseQueryExpr()
+}
+
+// isOperatorStart reports whether the current token is the name of a pipe operator
+// (used to tell `(where x)` sub-queries from `(T | where x)`).
+func (p *parser) isOperatorStart() bool {
+	t := p.tok()
+	if t.Kind != IDENT {
+		return false
+	}
+	name, _ := p.operatorName()
+	if _, ok := operators[name]; !ok {
+		return false
+	}
+	n := p.peek(1)
+	// `count` alone is an operator, `count()` a call; a name followed by '|' is a table.
+	if n.Kind == PUNCT && (n.Text == "|" || n.Text == "." || n.Text == "==") && name == t.Text {
+		return name == "count" || name == "getschema" || name == "consume" || name == "serialize"
+	}
+	return true
+}
+
+// operatorName reads a possibly hyphenated operator name at the current position
+// (`mv-expand`, `project-away`, `top-nested`) and returns it with its token count.
+func (p *parser) operatorName() (string, int) {
+	t := p.tok()
+	name := t.Text
+	n := 1
+	end := t.End
+	for {
+		d := p.peek(n)
+		w := p.peek(n + 1)
+		if d.Kind == PUNCT && d.Text == "-" && d.Pos == end && w.Kind == IDENT && w.Pos == d.End {
+			cand := name + "-" + w.Text
+			if _, ok := operators[cand]; ok || isOperatorPrefix(cand) {
+				name = cand
+				n += 2
+				end = w.End
+				continue
+			}
+		}
+		break
+	}
+	return name, n
+}
+
+func isOperatorPrefix(s string) bool {
+	for k := range operators {
+		if strings.HasPrefix(k, s+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// parseOperator parses one tabular operator after '|' (or at the start of a query when
+// first is true).
+func (p *parser) parseOperator(first bool) Operator {
+	if !p.enter() {
+		p.leave()
+		return &BadOp{Span: Span{p.tok().Pos, p.tok().Pos}}
+	}
+	defer p.leave()
+	t := p.tok()
+	start := t.Pos
+	if t.Kind != IDENT {
+		p.errExpected("an operator after '|'")
+		p.skipTo("|", ";")
+		return &BadOp{Span: Span{start, p.prevEnd()}}
+	}
+	name, n := p.operatorName()
+	fn, ok := operators[name]
+	if !ok {
+		hint := ""
+		if s := closest(name, operatorNames()); s != "" {
+			hint = "did you mean '" + s + "'?"
+		}
+		p.errorAt(t.Pos, len(name), "unknown operator '"+clip(name)+"'", hint)
+		for k := 0; k < n; k++ {
+			p.next()
+		}
+		p.skipTo("|", ";")
+		return &BadOp{Span: Span{start, p.prevEnd()}, Name: name}
+	}
+	for k := 0; k < n; k++ {
+		p.next()
+	}
+	op := fn(p, start, name)
+	// after an operator: '|', ';', a closer or the end
+	if nt := p.tok(); !(nt.Kind == EOF || nt.Kind == PUNCT && (nt.Text == "|" || nt.Text == ";" || nt.Text == ")" || nt.Text == "}" || nt.Text == "]")) {
+		if nt.Kind == BAD {
+			p.errorAt(nt.Pos, nt.End-nt.Pos, nt.Err, "")
+		} else {
+			p.errorAt(nt.Pos, nt.End-nt.Pos, "unexpected "+describe(nt)+" after the '"+name+"' operator", "expected '|', ';' or the end of the query")
+		}
+		p.skipTo("|", ";")
+	}
+	return op
+}
+
+// ---------------------------------------------------------------------------------------
+// scalar expressions
+
+func (p *parser) parseExpr() Expr {
+	if !p.enter() {
+		p.leave()
+		return &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+	}
+	defer p.leave()
+	return p.parseOr()
+}
+
+func (p *parser) binary(op string, opPos int, x, y Expr) Expr {
+	return &BinaryExpr{Span: Span{x.Pos(), y.End()}, Op: op, OpPos: opPos, X: x, Y: y}
+}
+
+func (p *parser) parseOr() Expr {
+	x := p.parseAnd()
+	for p.is("or") {
+		pos := p.tok().Pos
+		p.next()
+		x = p.binary("or", pos, x, p.parseAnd())
+	}
+	return x
+}
+
+func (p *parser) parseAnd() Expr {
+	x := p.parseCompare()
+	for p.is("and") {
+		pos := p.tok().Pos
+		p.next()
+		x = p.binary("and", pos, x, p.parseCompare())
+	}
+	return x
+}
+
+// stringOps are the binary string operators (all at equality precedence).
+var stringOps = func() map[string]bool {
+	m := map[string]bool{"like": true, "notlike": true, "likecs": true, "notlikecs": true,
+		"containscs": true, "notcontains": true, "notcontainscs": true, "notbetween": true,
+		"has_any": true, "has_all": true, "has_any_cs": true}
+	for _, b := range []string{"has", "hasprefix", "hassuffix", "contains", "startswith", "endswith"} {
+		m[b] = true
+		m["!"+b] = true
+		m[b+"_cs"] = true
+		m["!"+b+"_cs"] = true
+	}
+	delete(m, "notbetween")
+	delete(m, "has_any_cs")
+	return m
+}()
+
+var equalityOps = map[string]bool{"==": true, "!=": true, "<>": true, "=~": true, "!~": true}
+var relOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true}
+
+func (p *parser) parseCompare() Expr {
+	x := p.parseRel()
+	for {
+		t := p.tok()
+		pos := t.Pos
+		switch {
+		case t.Kind == PUNCT && equalityOps[t.Text]:
+			p.next()
+			x = p.binary(t.Text, pos, x, p.parseRel())
+		case t.Kind == PUNCT && t.Text == ":" && p.inSearch:
+			p.next()
+			x = p.binary(":", pos, x, p.parseRel())
+		case t.Kind == IDENT && (t.Text == "has_any" || t.Text == "has_all"):
+			p.next()
+			x = p.binary(t.Text, pos, x, p.parseListOperand())
+		case t.Kind == IDENT && stringOps[t.Text]:
+			p.next()
+			x = p.binary(t.Text, pos, x, p.parseRel())
+		case t.Kind == IDENT && t.Text == "matches" && p.isAt(1, "regex"):
+			p.next()
+			p.next()
+			x = p.binary("matches regex", pos, x, p.parseRel())
+		case t.Kind == IDENT && (t.Text == "in" || t.Text == "!in" || t.Text == "in~" || t.Text == "!in~"):
+			p.next()
+			in := &InExpr{Op: t.Text, X: x}
+			if l, ok := p.parseListOperand().(*ListExpr); ok {
+				in.List = l.Elems
+			} else {
+				in.List = []Expr{}
+			}
+			in.Span = Span{x.Pos(), p.prevEnd()}
+			x = in
+		case t.Kind == IDENT && (t.Text == "between" || t.Text == "!between"):
+			p.next()
+			b := &BetweenExpr{Not: t.Text == "!between", X: x}
+			open := p.tok().Pos
+			if p.expect("(") >= 0 {
+				b.Lo = p.parseExpr()
+				if p.expect("..") >= 0 {
+					b.Hi = p.parseExpr()
+				} else {
+					b.Hi = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+				}
+				p.expectClose(")", open, "(")
+			} else {
+				b.Lo = &BadExpr{Span{open, open}}
+				b.Hi = b.Lo
+			}
+			b.Span = Span{x.Pos(), p.prevEnd()}
+			x = b
+		default:
+			return x
+		}
+	}
+}
+
+// parseListOperand parses the right side of in/has_any: `(a, b, ...)` (elements may be
+// tabular, or one dynamic array) as a *ListExpr.
+func (p *parser) parseListOperand() Expr {
+	open := p.tok().Pos
+	if p.expect("(") < 0 {
+		return &ListExpr{Span: Span{open, open}, Elems: []Expr{}}
+	}
+	l := &ListExpr{Elems: []Expr{}}
+	for !p.is(")") && !p.atEOF() {
+		l.Elems = append(l.Elems, p.parseQueryExpr())
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expectClose(")", open, "(")
+	l.Span = Span{open, p.prevEnd()}
+	return l
+}
+
+func (p *parser) parseRel() Expr {
+	x := p.parseAdd()
+	for {
+		t := p.tok()
+		if t.Kind == PUNCT && relOps[t.Text] {
+			p.next()
+			x = p.binary(t.Text, t.Pos, x, p.parseAdd())
+			continue
+		}
+		return x
+	}
+}
+
+func (p *parser) parseAdd() Expr {
+	x := p.parseMul()
+	for {
+		t := p.tok()
+		if t.Kind == PUNCT && (t.Text == "+" || t.Text == "-") {
+			p.next()
+			x = p.binary(t.Text, t.Pos, x, p.parseMul())
+			continue
+		}
+		return x
+	}
+}
+
+func (p *parser) parseMul() Expr {
+	x := p.parseUnary()
+	for {
+		t := p.tok()
+		if t.Kind == PUNCT && (t.Text == "*" || t.Text == "/" || t.Text == "%") {
+			p.next()
+			x = p.binary(t.Text, t.Pos, x, p.parseUnary())
+			continue
+		}
+		return x
+	}
+}
+
+func (p *parser) parseUnary() Expr {
+	t := p.tok()
+	if t.Kind == PUNCT && (t.Text == "-" || t.Text == "+") {
+		if !p.enter() {
+			p.leave()
+			return &BadExpr{Span{t.Pos, t.Pos}}
+		}
+		defer p.leave()
+		p.next()
+		x := p.parseUnary()
+		return &UnaryExpr{Span: Span{t.Pos, x.End()}, Op: t.Text, X: x}
+	}
+	return p.parsePostfix()
+}
+
+func (p *parser) parsePostfix() Expr {
+	x := p.parsePrimary()
+	for {
+		switch {
+		case p.is(".") && p.isAt(1, "["):
+			// `d.[0]`, `d.["#text"]`: the official parser reads these as index access
+			p.next()
+			open := p.tok().Pos
+			p.next()
+			idx := p.parseExpr()
+			p.expectClose("]", open, "[")
+			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
+		case p.is("."):
+			p.next()
+			if p.is("[") && p.peek(1).Kind == STRING && p.isAt(2, "]") {
+				name := p.parseBracketName()
+				x = &DotExpr{Span: Span{x.Pos(), name.End()}, X: x, Name: name}
+				continue
+			}
+			t := p.tok()
+			if t.Kind != IDENT && t.Kind != INT {
+				p.errExpected("a name after '.'")
+				return x
+			}
+			p.next()
+			name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+			if p.is("(") {
+				// method-style calls: database("x").table("T"), cluster(c).database(d)
+				call := p.parseCall(name)
+				call.Target = x
+				call.Span = Span{x.Pos(), call.End()}
+				x = call
+				continue
+			}
+			x = &DotExpr{Span: Span{x.Pos(), t.End}, X: x, Name: name}
+		case p.is("["):
+			open := p.tok().Pos
+			p.next()
+			idx := p.parseExpr()
+			p.expectClose("]", open, "[")
+			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
+		default:
+			return x
+		}
+	}
+}
+
+// reservedWords cannot be used as plain names in expressions.
+var reservedWords = map[string]bool{"and": true, "or": true, "by": true}
+
+func (p *parser) parsePrimary() Expr {
+	t := p.tok()
+	switch t.Kind {
+	case INT:
+		p.next()
+		return p.intLiteral(t)
+	case REAL:
+		p.next()
+		v, err := strconv.ParseFloat(t.Text, 64)
+		if err != nil && !strings.Contains(err.Error(), "range") {
+			p.errorAt(t.Pos, t.End-t.Pos, "invalid real literal "+describe(t), "")
+		}
+		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeReal, Value: v, Raw: t.Text}
+	case TIMESPAN:
+		p.next()
+		ticks, ok := parseTimespanUnits(t.Text)
+		if !ok {
+			p.errorAt(t.Pos, t.End-t.Pos, "invalid timespan literal "+describe(t), "")
+		}
+		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeTimespan, Value: ticks, Raw: t.Text}
+	case STRING:
+		return p.stringLiteral()
+	case BAD:
+		p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
+		p.next()
+		return &BadExpr{Span{t.Pos, t.End}}
+	case PUNCT:
+		switch t.Text {
+		case "(":
+			return p.parseParen()
+		case "[":
+			if p.peek(1).Kind == STRING && p.isAt(2, "]") {
+				return p.parseBracketName()
+			}
+		case "*":
+			p.next()
+			return &StarExpr{Span{t.Pos, t.End}}
+		}
+		p.errExpected("an expression")
+		return &BadExpr{Span{t.Pos, t.Pos}}
+	case IDENT:
+		return p.parseIdentExpr()
+	}
+	p.errExpected("an expression")
+	return &BadExpr{Span{t.Pos, t.Pos}}
+}
+
+func (p *parser) parseParen() Expr {
+	open := p.tok().Pos
+	p.next()
+	if p.is(")") {
+		p.errExpected("an expression")
+		p.next()
+		return &BadExpr{Span{open, p.prevEnd()}}
+	}
+	x := p.parseQueryExpr()
+	if p.is(",") {
+		l := &ListExpr{Elems: []Expr{x}}
+		for p.got(",") {
+			l.Elems = append(l.Elems, p.parseQueryExpr())
+		}
+		p.expectClose(")", open, "(")
+		l.Span = Span{open, p.prevEnd()}
+		return l
+	}
+	p.expectClose(")", open, "(")
+	return &ParenExpr{Span: Span{open, p.prevEnd()}, X: x}
+}
+
+func (p *parser) stringLiteral() Expr {
+	t := p.tok()
+	start := t.Pos
+	var b strings.Builder
+	n := 0
+	val := ""
+	for p.tok().Kind == STRING {
+		s := p.tok()
+		if s.Err != "" {
+			p.errorAt(s.Pos, s.End-s.Pos, s.Err, "")
+		}
+		if n == 0 {
+			val = s.Val
+		} else {
+			if n == 1 {
+				b.WriteString(val)
+			}
+			b.WriteString(s.Val)
+		}
+		n++
+		p.next()
+	}
+	if n > 1 {
+		val = b.String()
+	}
+	end := p.prevEnd()
+	return &Literal{Span: Span{start, end}, Type: TypeString, Value: val, Raw: p.src[start:end]}
+}
+
+func (p *parser) intLiteral(t *Token) *Literal {
+	lit := &Literal{Span: Span{t.Pos, t.End}, Type: TypeLong, Raw: t.Text}
+	var v int64
+	var err error
+	if strings.HasPrefix(t.Text, "0x") || strings.HasPrefix(t.Text, "0X") {
+		var u uint64
+		u, err = strconv.ParseUint(t.Text[2:], 16, 64)
+		v = int64(u)
+	} else {
+		v, err = strconv.ParseInt(t.Text, 10, 64)
+	}
+	if err != nil {
+		// too large for long: Kusto reads it as a real
+		f, ferr := strconv.ParseFloat(t.Text, 64)
+		if ferr != nil {
+			p.errorAt(t.Pos, t.End-t.Pos, "invalid number "+describe(t), "")
+		}
+		lit.Type = TypeReal
+		lit.Value = f
+		return lit
+	}
+	lit.Value = v
+	return lit
+}
+
+// parseIdentExpr parses a primary that starts with an identifier: a typed literal, a
+// call, typeof(), a keyword literal, or a name.
+func (p *parser) parseIdentExpr() Expr {
+	t := p.tok()
+	if p.isAt(1, "(") {
+		if _, ok := literalTypes[t.Text]; ok {
+			return p.parseTypedLiteral()
+		}
+		if t.Text == "typeof" {
+			return p.parseTypeof()
+		}
+		name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+		if strings.HasPrefix(t.Text, "!") {
+			p.errExpected("an expression")
+			p.next()
+			return &BadExpr{Span{t.Pos, t.End}}
+		}
+		p.next()
+		return p.parseCall(name)
+	}
+	switch t.Text {
+	case "true", "false", "True", "False", "TRUE", "FALSE":
+		p.next()
+		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: strings.EqualFold(t.Text, "true"), Raw: t.Text}
+	}
+	if reservedWords[t.Text] || strings.HasPrefix(t.Text, "!") || stringOps[t.Text] && !p.nameFollows() {
+		p.errExpected("an expression")
+		return &BadExpr{Span{t.Pos, t.Pos}}
+	}
+	p.next()
+	return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+}
+
+// nameFollows reports whether the identifier at the cursor is used as a name: what
+// follows it ends an operand.
+func (p *parser) nameFollows() bool {
+	n := p.peek(1)
+	if n.Kind == EOF {
+		return true
+	}
+	if n.Kind == PUNCT {
+		switch n.Text {
+		case "(", "[":
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// parseCall parses `(args)` after the function name (already consumed).
+func (p *parser) parseCall(name *Ident) *CallExpr {
+	call := &CallExpr{Fun: name, Args: []Expr{}, Rparen: -1}
+	open := p.tok().Pos
+	p.next()
+	for !p.is(")") && !p.atEOF() {
+		call.Args = append(call.Args, p.parseArg())
+		if !p.got(",") {
+			break
+		}
+		if p.is(")") {
+			p.errExpected("an argument")
+		}
+	}
+	call.Rparen = p.expectClose(")", open, "(")
+	call.Span = Span{name.Pos(), p.prevEnd()}
+	return call
+}
+
+// parseArg parses one call argument: `name = value` or an expression (which may be
+// tabular, for materialize/toscalar/functions with tabular parameters).
+func (p *parser) parseArg() Expr {
+	if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
+		name := p.parseName("")
+		p.next()
+		v := p.parseQueryExpr()
+		return &NamedArg{Span: Span{name.Pos(), v.End()}, Name: name, Value: v}
+	}
+	if p.is("(") && p.looksLikeLambda() {
+		return p.parseFunc(p.tok().Pos)
+	}
+	return p.parseQueryExpr()
+}
+
+func (p *parser) parseTypeof() Expr {
+	t := p.tok()
+	p.next()
+	open := p.tok().Pos
+	p.next()
+	te := &TypeofExpr{Types: []*TypeRef{}}
+	for !p.is(")") && !p.atEOF() {
+		st := p.tok().Pos
+		if p.nameLen(0) > 0 && p.isAt(p.nameLen(0), ":") {
+			cd := p.parseColumnDef()
+			te.Types = append(te.Types, &TypeRef{Span: Span{st, p.prevEnd()}, Tabular: true, Columns: []*ColumnDef{cd}})
+		} else if p.got("*") {
+			te.Types = append(te.Types, &TypeRef{Span: Span{st, p.prevEnd()}, Tabular: true, Star: true})
+		} else {
+			te.Types = append(te.Types, p.parseTypeRef())
+		}
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expectClose(")", open, "(")
+	te.Span = Span{t.Pos, p.prevEnd()}
+	return te
+}
+
+// ---------------------------------------------------------------------------------------
+// columns, options, sort keys
+
+// parseColumns parses a comma-separated list of `[name =] expr` / `(a, b) = expr`.
+func (p *parser) parseColumns() []*Column {
+	cols := []*Column{}
+	for {
+		cols = append(cols, p.parseColumn())
+		if !p.got(",") {
+			return cols
+		}
+	}
+}
+
+func (p *parser) parseColumn() *Column {
+	start := p.tok().Pos
+	c := &Column{}
+	if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
+		c.Names = []*Ident{p.parseName("")}
+		p.next()
+	} else if p.is("(") && p.isTupleAssign() {
+		p.next()
+		c.Names = []*Ident{}
+		for !p.is(")") && !p.atEOF() {
+			c.Names = append(c.Names, p.parseName("a column name"))
+			if !p.got(",") {
+				break
+			}
+		}
+		p.expect(")")
+		p.expect("=")
+	}
+	c.X = p.parseExpr()
+	c.Span = Span{start, p.prevEnd()}
+	return c
+}
+
+// isTupleAssign reports whether `(` starts `(a, b) =`.
+func (p *parser) isTupleAssign() bool {
+	j := 1
+	for {
+		k := p.nameLen(j)
+		if k == 0 {
+			return false
+		}
+		j += k
+		if p.isAt(j, ",") {
+			j++
+			continue
+		}
+		return p.isAt(j, ")") && p.isAt(j+1, "=")
+	}
+}
+
+// parseOptions reads `name=value` options whose names satisfy ok (hint.* always
+// allowed when hints is true).
+func (p *parser) parseOptions(names map[string]bool, hints bool) []*Option {
+	opts := []*Option{}
+	for {
+		t := p.tok()
+		if t.Kind != IDENT {
+			return opts
+		}
+		// dotted option names: hint.strategy, hint.shufflekey
+		j := 1
+		name := t.Text
+		for p.isAt(j, ".") && p.peek(j+1).Kind == IDENT {
+			name += "." + p.peek(j+1).Text
+			j += 2
+		}
+		if !p.isAt(j, "=") {
+			return opts
+		}
+		lname := strings.ToLower(name)
+		if !(names[lname] || hints && strings.HasPrefix(lname, "hint.")) {
+			return opts
+		}
+		for k := 0; k <= j; k++ {
+			p.next()
+		}
+		v := p.parseOptionValue()
+		opts = append(opts, &Option{Span: Span{t.Pos, p.prevEnd()}, Name: lname, Value: v})
+	}
+}
+
+// parseOptionValue reads an option value: a literal, a bare word, or an expression.
+func (p *parser) parseOptionValue() Expr {
+	t := p.tok()
+	if t.Kind == IDENT {
+		p.next()
+		if t.Text == "true" || t.Text == "false" {
+			return &Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: t.Text == "true", Raw: t.Text}
+		}
+		return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+	}
+	return p.parseUnary()
+}
+
+func (p *parser) parseSortKeys() []*SortKey {
+	keys := []*SortKey{}
+	for {
+		keys = append(keys, p.parseSortKey())
+		if !p.got(",") {
+			return keys
+		}
+	}
+}
+
+func (p *parser) parseSortKey() *SortKey {
+	start := p.tok().Pos
+	k := &SortKey{X: p.parseExpr(), Desc: true}
+	if p.got("asc") {
+		k.Asc, k.Desc = true, false
+	} else {
+		p.got("desc")
+	}
+	if p.is("nulls") {
+		p.next()
+		if p.got("first") {
+			k.NullsFirst = true
+		} else if p.got("last") {
+			k.NullsLast = true
+		} else {
+			p.errExpected("'first' or 'last' after 'nulls'")
+		}
+	}
+	k.Span = Span{start, p.prevEnd()}
+	return k
+}
+
+// closest returns the candidate nearest to s by edit distance, if close enough.
+func closest(s string, cands []string) string {
+	best, bestD := "", 1<<30
+	ls := strings.ToLower(s)
+	for _, c := range cands {
+		d := editDistance(ls, strings.ToLower(c))
+		if d < bestD || d == bestD && c < best {
+			best, bestD = c, d
+		}
+	}
+	limit := 2
+	if len(s) > 6 {
+		limit = 3
+	}
+	if bestD <= limit && bestD < len(s) {
+		return best
+	}
+	return ""
+}
+
+// Closest returns the candidate nearest to s by edit distance, or "" when none is
+// close: the "did you mean" of diagnostics (also used by the binder for names).
+func Closest(s string, cands []string) string { return closest(s, cands) }
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 1 << 20
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -1,0 +1,922 @@
+package syntax
+
+import (
+	"sort"
+	"strings"
+)
+
+type opParser func(p *parser, start int, name string) Operator
+
+// operators maps each operator keyword (and its alternative spellings) to its parser.
+// Filled once in init (a literal would form an initialisation cycle) and never changed.
+var operators map[string]opParser
+
+func init() {
+	operators = map[string]opParser{
+		"where": parseWhere, "filter": parseWhere,
+		"project": parseProject, "project-away": parseProjectAway, "project-keep": parseProjectKeep,
+		"project-rename": parseProjectRename, "project-reorder": parseProjectReorder,
+		"project-smart": parseProject,
+		"extend":        parseExtend, "summarize": parseSummarize, "count": parseCount,
+		"take": parseTake, "limit": parseTake, "top": parseTop, "order": parseSort, "sort": parseSort,
+		"distinct": parseDistinct, "join": parseJoin, "lookup": parseLookup, "union": parseUnion,
+		"render": parseRender, "mv-expand": parseMvExpand, "mvexpand": parseMvExpand,
+		"mv-apply": parseMvApply, "mvapply": parseMvApply,
+		"parse": parseParse, "parse-where": parseParse, "parse-kv": parseParseKv,
+		"evaluate": parseEvaluate, "make-series": parseMakeSeries, "datatable": parseDatatable,
+		"externaldata": parseExternalData, "external_data": parseExternalData,
+		"print": parsePrint, "range": parseRange, "as": parseAs, "consume": parseConsume,
+		"facet": parseFacet, "find": parseFind, "fork": parseFork, "getschema": parseGetSchema,
+		"invoke": parseInvoke, "partition": parsePartition, "reduce": parseReduce,
+		"sample": parseSample, "sample-distinct": parseSampleDistinct, "scan": parseScan,
+		"search": parseSearch, "serialize": parseSerialize, "top-hitters": parseTopHitters,
+		"top-nested": parseTopNested, "assert-schema": parseAssertSchema,
+		"make-graph": parseGeneric, "graph-match": parseGeneric, "graph-merge": parseGeneric,
+		"graph-to-table": parseGeneric, "graph-shortest-paths": parseGeneric,
+		"graph-mark-components": parseGeneric, "execute-and-cache": parseGeneric,
+		"macro-expand": parseGeneric, "partition-by": parseGeneric,
+	}
+}
+
+// OperatorNames returns every operator keyword the parser knows, sorted.
+func OperatorNames() []string { return operatorNames() }
+
+func operatorNames() []string {
+	names := make([]string, 0, len(operators))
+	for k := range operators {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func span(p *parser, start int) Span { return Span{start, max(start, p.prevEnd())} }
+
+func parseWhere(p *parser, start int, name string) Operator {
+	op := &WhereOp{Keyword: name}
+	op.Pred = p.parseExpr()
+	op.Span = span(p, start)
+	return op
+}
+
+func parseProject(p *parser, start int, name string) Operator {
+	op := &ProjectOp{}
+	if name == "project-smart" || !p.endOfOperator() {
+		op.Cols = p.parseColumns()
+	} else {
+		op.Cols = []*Column{}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+// endOfOperator reports whether the operator's arguments have ended.
+func (p *parser) endOfOperator() bool {
+	t := p.tok()
+	return t.Kind == EOF || t.Kind == PUNCT && (t.Text == "|" || t.Text == ";" || t.Text == ")" || t.Text == "}")
+}
+
+func (p *parser) parseNamePatterns() []Expr {
+	names := []Expr{}
+	for {
+		names = append(names, p.parseNameOrPattern())
+		if !p.got(",") {
+			return names
+		}
+	}
+}
+
+func parseProjectAway(p *parser, start int, name string) Operator {
+	op := &ProjectAwayOp{Names: p.parseNamePatterns()}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseProjectKeep(p *parser, start int, name string) Operator {
+	op := &ProjectKeepOp{Names: p.parseNamePatterns()}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseProjectRename(p *parser, start int, name string) Operator {
+	op := &ProjectRenameOp{Cols: []*Column{}}
+	for {
+		cs := p.tok().Pos
+		n := p.parseName("a new column name")
+		c := &Column{Names: []*Ident{n}}
+		if p.expect("=") >= 0 {
+			c.X = p.parseName("the column to rename")
+		} else {
+			c.X = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+			p.skipTo("|", ";", ",")
+		}
+		c.Span = span(p, cs)
+		op.Cols = append(op.Cols, c)
+		if !p.got(",") {
+			break
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseProjectReorder(p *parser, start int, name string) Operator {
+	op := &ProjectReorderOp{Items: []*ReorderItem{}}
+	for {
+		is := p.tok().Pos
+		it := &ReorderItem{Name: p.parseNameOrPattern()}
+		switch {
+		case p.is("asc") || p.is("desc"):
+			it.Order = p.tok().Text
+			p.next()
+		case p.is("granny") && p.isAt(1, "-") && (p.isAt(2, "asc") || p.isAt(2, "desc")):
+			it.Order = "granny-" + p.peek(2).Text
+			p.next()
+			p.next()
+			p.next()
+		}
+		it.Span = span(p, is)
+		op.Items = append(op.Items, it)
+		if !p.got(",") {
+			break
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseExtend(p *parser, start int, name string) Operator {
+	op := &ExtendOp{Cols: p.parseColumns()}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseSummarize(p *parser, start int, name string) Operator {
+	op := &SummarizeOp{Hints: p.parseOptions(nil, true), Aggs: []*Column{}, By: []*Column{}}
+	if !p.is("by") && !p.endOfOperator() {
+		op.Aggs = p.parseColumns()
+	}
+	if p.got("by") {
+		op.By = p.parseColumns()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseCount(p *parser, start int, name string) Operator {
+	op := &CountOp{}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseTake(p *parser, start int, name string) Operator {
+	op := &TakeOp{Keyword: name, Hints: p.parseOptions(nil, true)}
+	op.Count = p.parseExpr()
+	op.Span = span(p, start)
+	return op
+}
+
+func parseTop(p *parser, start int, name string) Operator {
+	op := &TopOp{Hints: p.parseOptions(nil, true)}
+	op.Count = p.parseExpr()
+	if p.expect("by") >= 0 {
+		op.By = p.parseSortKeys()
+	} else {
+		op.By = []*SortKey{}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseSort(p *parser, start int, name string) Operator {
+	op := &SortOp{Keyword: name, Hints: p.parseOptions(nil, true)}
+	if p.expect("by") >= 0 {
+		op.By = p.parseSortKeys()
+	} else {
+		op.By = []*SortKey{}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseDistinct(p *parser, start int, name string) Operator {
+	op := &DistinctOp{Hints: p.parseOptions(nil, true)}
+	op.Cols = p.parseColumns()
+	op.Span = span(p, start)
+	return op
+}
+
+var joinOptions = map[string]bool{"kind": true, "withsource": true}
+
+// parseRightTable parses the right side of join/lookup: `(query)` or a name/call.
+func (p *parser) parseRightTable() Expr {
+	if p.is("(") {
+		open := p.tok().Pos
+		p.next()
+		x := p.parseQueryExpr()
+		p.expectClose(")", open, "(")
+		return &ParenExpr{Span: Span{open, p.prevEnd()}, X: x}
+	}
+	return p.parsePostfix()
+}
+
+func (p *parser) parseJoinConditions() []Expr {
+	conds := []Expr{}
+	for {
+		conds = append(conds, p.parseExpr())
+		if !p.got(",") {
+			return conds
+		}
+	}
+}
+
+func kindOf(opts []*Option) string {
+	for _, o := range opts {
+		if o.Name == "kind" {
+			if id, ok := o.Value.(*Ident); ok {
+				return id.Name
+			}
+		}
+	}
+	return ""
+}
+
+func parseJoin(p *parser, start int, name string) Operator {
+	op := &JoinOp{Options: p.parseOptions(joinOptions, true)}
+	op.Kind = kindOf(op.Options)
+	op.Right = p.parseRightTable()
+	if p.got("on") {
+		op.On = p.parseJoinConditions()
+	} else {
+		op.On = []Expr{}
+	}
+	if p.got("where") {
+		op.Where = p.parseExpr()
+	}
+	if len(op.On) == 0 && op.Where == nil {
+		p.errExpected("'on' and the join condition")
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseLookup(p *parser, start int, name string) Operator {
+	op := &LookupOp{Options: p.parseOptions(map[string]bool{"kind": true}, true)}
+	op.Kind = kindOf(op.Options)
+	op.Right = p.parseRightTable()
+	if p.expect("on") >= 0 {
+		op.On = p.parseJoinConditions()
+	} else {
+		op.On = []Expr{}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+var unionOptions = map[string]bool{"kind": true, "withsource": true, "with_source": true, "isfuzzy": true}
+
+func parseUnion(p *parser, start int, name string) Operator {
+	op := &UnionOp{Options: p.parseOptions(unionOptions, true), Tables: []Expr{}}
+	for {
+		op.Tables = append(op.Tables, p.parseUnionTable())
+		if !p.got(",") {
+			break
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+// parseUnionTable reads one union operand: `(query)`, a name pattern, or a call.
+func (p *parser) parseUnionTable() Expr {
+	if p.is("(") {
+		return p.parseRightTable()
+	}
+	t := p.tok()
+	if p.is("*") || t.Kind == IDENT && p.peek(1).Pos == t.End && p.isAt(1, "*") {
+		return p.parseNameOrPattern()
+	}
+	return p.parsePostfix()
+}
+
+var renderKinds = []string{"anomalychart", "areachart", "barchart", "card", "columnchart", "graph",
+	"ladderchart", "linechart", "piechart", "pivotchart", "plotly", "scatterchart", "stackedareachart",
+	"table", "timechart", "timepivot", "treemap", "list", "map", "3Dchart", "timeline"}
+
+// RenderKinds returns the chart kinds the render operator accepts.
+func RenderKinds() []string { return append([]string(nil), renderKinds...) }
+
+func parseRender(p *parser, start int, name string) Operator {
+	op := &RenderOp{Props: []*Option{}}
+	t := p.tok()
+	if t.Kind == IDENT {
+		op.Kind = t.Text
+		known := false
+		for _, k := range renderKinds {
+			if k == t.Text {
+				known = true
+			}
+		}
+		if !known {
+			hint := ""
+			if s := closest(t.Text, renderKinds); s != "" {
+				hint = "did you mean '" + s + "'?"
+			}
+			p.errorAt(t.Pos, t.End-t.Pos, "unknown chart kind "+describe(t), hint)
+		}
+		p.next()
+	} else {
+		p.errExpected("a chart kind (timechart, barchart, ...)")
+	}
+	if p.is("with") && p.isAt(1, "(") {
+		p.next()
+		open := p.tok().Pos
+		p.next()
+		for !p.is(")") && !p.atEOF() {
+			op.Props = append(op.Props, p.parseRenderProp())
+			if !p.got(",") {
+				break
+			}
+		}
+		p.expectClose(")", open, "(")
+	} else {
+		// legacy: `render timechart kind=stacked title="x"`
+		for p.tok().Kind == IDENT && p.isAt(1, "=") {
+			op.Props = append(op.Props, p.parseRenderProp())
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+// parseRenderProp reads `name = value`; list-valued properties (ycolumns, series)
+// take comma-separated names up to the next `name =`.
+func (p *parser) parseRenderProp() *Option {
+	t := p.tok()
+	nameTok := t
+	if t.Kind != IDENT {
+		p.errExpected("a render property name")
+		p.skipTo(",", ")")
+		return &Option{Span: Span{t.Pos, t.Pos}, Value: &BadExpr{Span{t.Pos, t.Pos}}}
+	}
+	p.next()
+	p.expect("=")
+	v := p.parseExpr()
+	lname := strings.ToLower(nameTok.Text)
+	if lname == "ycolumns" || lname == "series" || lname == "anomalycolumns" || lname == "xcolumn" {
+		l := &ListExpr{Elems: []Expr{v}}
+		for p.is(",") && !(p.peek(1).Kind == IDENT && p.isAt(2, "=")) && !p.isAt(1, ")") {
+			p.next()
+			l.Elems = append(l.Elems, p.parseExpr())
+		}
+		if len(l.Elems) > 1 {
+			l.Span = Span{v.Pos(), p.prevEnd()}
+			v = l
+		}
+	}
+	return &Option{Span: Span{t.Pos, p.prevEnd()}, Name: lname, Value: v}
+}
+
+var mvOptions = map[string]bool{"bagexpansion": true, "with_itemindex": true, "kind": true, "itemindex": true}
+
+func (p *parser) parseMvItems() []*MvItem {
+	items := []*MvItem{}
+	for {
+		is := p.tok().Pos
+		it := &MvItem{Col: p.parseColumn()}
+		if p.is("to") && p.isAt(1, "typeof") {
+			p.next()
+			if te, ok := p.parseTypeof().(*TypeofExpr); ok {
+				it.ToType = te
+			}
+		}
+		it.Span = span(p, is)
+		items = append(items, it)
+		if !p.got(",") {
+			return items
+		}
+	}
+}
+
+func parseMvExpand(p *parser, start int, name string) Operator {
+	op := &MvExpandOp{Options: p.parseOptions(mvOptions, true)}
+	op.Items = p.parseMvItems()
+	if p.got("limit") {
+		op.Limit = p.parseExpr()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseMvApply(p *parser, start int, name string) Operator {
+	op := &MvApplyOp{Options: p.parseOptions(mvOptions, true)}
+	op.Items = p.parseMvItems()
+	if p.got("limit") {
+		op.Limit = p.parseExpr()
+	}
+	op.Options = append(op.Options, p.parseOptions(mvOptions, true)...)
+	if p.expect("on") >= 0 {
+		open := p.tok().Pos
+		if p.expect("(") >= 0 {
+			op.Sub = p.parseSubQuery()
+			p.expectClose(")", open, "(")
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+var parseOptionsNames = map[string]bool{"kind": true, "flags": true}
+
+func parseParse(p *parser, start int, name string) Operator {
+	op := &ParseOp{Keyword: name, Options: p.parseOptions(parseOptionsNames, false), Pattern: []*ParsePart{}}
+	op.X = p.parseExpr()
+	if p.expect("with") < 0 {
+		op.Span = span(p, start)
+		return op
+	}
+	for {
+		t := p.tok()
+		switch {
+		case t.Kind == STRING:
+			lit := p.stringLiteral().(*Literal)
+			op.Pattern = append(op.Pattern, &ParsePart{Span: lit.Span, Literal: lit})
+		case p.is("*"):
+			p.next()
+			op.Pattern = append(op.Pattern, &ParsePart{Span: Span{t.Pos, t.End}, Star: true})
+		case p.isNameStart():
+			n := p.parseName("")
+			part := &ParsePart{Name: n}
+			if p.got(":") {
+				tt := p.tok()
+				if ct, ok := CanonicalType(tt.Text); ok && tt.Kind == IDENT {
+					part.Type = ct
+					p.next()
+				} else {
+					p.errExpected("a type")
+				}
+			}
+			part.Span = span(p, t.Pos)
+			op.Pattern = append(op.Pattern, part)
+		default:
+			if len(op.Pattern) == 0 {
+				p.errExpected("a parse pattern (strings, * and column names)")
+			}
+			op.Span = span(p, start)
+			return op
+		}
+		p.got(",")
+	}
+}
+
+func parseParseKv(p *parser, start int, name string) Operator {
+	op := &ParseKvOp{Columns: []*ColumnDef{}, Options: []*Option{}}
+	op.X = p.parseExpr()
+	if p.expect("as") >= 0 {
+		op.Columns, _ = p.parseSchema()
+	}
+	if p.got("with") {
+		open := p.tok().Pos
+		if p.expect("(") >= 0 {
+			for !p.is(")") && !p.atEOF() {
+				op.Options = append(op.Options, p.parseRenderProp())
+				if !p.got(",") {
+					break
+				}
+			}
+			p.expectClose(")", open, "(")
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseEvaluate(p *parser, start int, name string) Operator {
+	op := &EvaluateOp{Hints: p.parseOptions(nil, true)}
+	t := p.tok()
+	if t.Kind == IDENT && p.isAt(1, "(") {
+		n := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+		p.next()
+		op.Plugin = p.parseCall(n)
+	} else {
+		p.errExpected("a plugin call, e.g. bag_unpack(col)")
+	}
+	if p.is(":") && p.isAt(1, "(") {
+		p.next()
+		op.Schema = p.parseTypeRef()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseMakeSeries(p *parser, start int, name string) Operator {
+	op := &MakeSeriesOp{Options: p.parseOptions(map[string]bool{"kind": true}, true), Aggs: []*SeriesAgg{}, By: []*Column{}}
+	for {
+		as := p.tok().Pos
+		a := &SeriesAgg{Col: p.parseColumn()}
+		if p.is("default") && p.isAt(1, "=") {
+			p.next()
+			p.next()
+			a.Default = p.parseExpr()
+		}
+		a.Span = span(p, as)
+		op.Aggs = append(op.Aggs, a)
+		if !p.got(",") {
+			break
+		}
+	}
+	if p.expect("on") >= 0 {
+		op.On = p.parseAdd() // not parseExpr: `in range(...)` follows
+	}
+	if p.is("in") && p.isAt(1, "range") {
+		p.next()
+		t := p.tok()
+		p.next()
+		op.Range = p.parseCall(&Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
+	} else {
+		if p.got("from") {
+			op.From = p.parseExpr()
+		}
+		if p.got("to") {
+			op.To = p.parseExpr()
+		}
+		if p.expect("step") >= 0 {
+			op.Step = p.parseExpr()
+		}
+	}
+	if p.got("by") {
+		op.By = p.parseColumns()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+// parseValueList parses `[v, v, ...]` (datatable rows, externaldata URLs).
+func (p *parser) parseValueList() []Expr {
+	vals := []Expr{}
+	open := p.tok().Pos
+	if p.expect("[") < 0 {
+		return vals
+	}
+	for !p.is("]") && !p.atEOF() {
+		vals = append(vals, p.parseExpr())
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expectClose("]", open, "[")
+	return vals
+}
+
+func parseDatatable(p *parser, start int, name string) Operator {
+	op := &DatatableOp{Options: p.parseOptions(nil, true)}
+	op.Schema, _ = p.parseSchema()
+	op.Values = p.parseValueList()
+	op.Span = span(p, start)
+	return op
+}
+
+func parseExternalData(p *parser, start int, name string) Operator {
+	op := &ExternalDataOp{Keyword: name, Options: p.parseOptions(map[string]bool{"kind": true}, true), With: []*Option{}}
+	op.Schema, _ = p.parseSchema()
+	op.URIs = p.parseValueList()
+	if p.got("with") {
+		open := p.tok().Pos
+		if p.expect("(") >= 0 {
+			for !p.is(")") && !p.atEOF() {
+				op.With = append(op.With, p.parseRenderProp())
+				if !p.got(",") {
+					break
+				}
+			}
+			p.expectClose(")", open, "(")
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parsePrint(p *parser, start int, name string) Operator {
+	op := &PrintOp{}
+	if p.endOfOperator() {
+		op.Cols = []*Column{}
+	} else {
+		op.Cols = p.parseColumns()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseRange(p *parser, start int, name string) Operator {
+	op := &RangeOp{Name: p.parseName("a column name")}
+	if p.expect("from") >= 0 {
+		op.From = p.parseExpr()
+	}
+	if p.expect("to") >= 0 {
+		op.To = p.parseExpr()
+	}
+	if p.expect("step") >= 0 {
+		op.Step = p.parseExpr()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseAs(p *parser, start int, name string) Operator {
+	op := &AsOp{Options: p.parseOptions(nil, true)}
+	op.Name = p.parseName("a name after 'as'")
+	op.Span = span(p, start)
+	return op
+}
+
+func parseConsume(p *parser, start int, name string) Operator {
+	op := &ConsumeOp{Options: p.parseOptions(map[string]bool{"decodeblocks": true}, true)}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseFacet(p *parser, start int, name string) Operator {
+	op := &FacetOp{By: []Expr{}}
+	if p.expect("by") >= 0 {
+		op.By = p.parseNamePatterns()
+	}
+	if p.got("with") {
+		if p.is("(") {
+			open := p.tok().Pos
+			p.next()
+			op.With = p.parseSubQuery()
+			p.expectClose(")", open, "(")
+		} else {
+			op.With = p.parseSubQuery()
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func (p *parser) parseInTables() []Expr {
+	tables := []Expr{}
+	open := p.tok().Pos
+	if p.expect("(") < 0 {
+		return tables
+	}
+	for !p.is(")") && !p.atEOF() {
+		tables = append(tables, p.parseUnionTable())
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expectClose(")", open, "(")
+	return tables
+}
+
+func parseFind(p *parser, start int, name string) Operator {
+	op := &FindOp{Options: p.parseOptions(map[string]bool{"withsource": true, "with_source": true, "datascope": true}, true), Tables: []Expr{}}
+	if p.got("in") {
+		op.Tables = p.parseInTables()
+	}
+	p.got("where")
+	save := p.inSearch
+	p.inSearch = true
+	op.Pred = p.parseExpr()
+	p.inSearch = save
+	if p.is("project-smart") || p.is("project") && p.isAt(1, "-") && p.isAt(2, "smart") {
+		op.Smart = true
+		for !p.is("smart") {
+			p.next()
+		}
+		p.next()
+		op.Project = []*Column{}
+	} else if p.got("project") {
+		op.Project = p.parseColumns()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseFork(p *parser, start int, name string) Operator {
+	op := &ForkOp{Branches: []*ForkBranch{}}
+	for {
+		bs := p.tok().Pos
+		b := &ForkBranch{}
+		if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
+			b.Name = p.parseName("")
+			p.next()
+		}
+		if !p.is("(") {
+			break
+		}
+		open := p.tok().Pos
+		p.next()
+		b.Sub = p.parseSubQuery()
+		p.expectClose(")", open, "(")
+		b.Span = span(p, bs)
+		op.Branches = append(op.Branches, b)
+	}
+	if len(op.Branches) == 0 {
+		p.errExpected("'(' and a sub-query")
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseGetSchema(p *parser, start int, name string) Operator {
+	op := &GetSchemaOp{}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseInvoke(p *parser, start int, name string) Operator {
+	op := &InvokeOp{Call: p.parsePostfix()}
+	op.Span = span(p, start)
+	return op
+}
+
+func parsePartition(p *parser, start int, name string) Operator {
+	op := &PartitionOp{Options: p.parseOptions(nil, true)}
+	if p.expect("by") >= 0 {
+		op.By = p.parseExpr()
+	}
+	op.Options = append(op.Options, p.parseOptions(nil, true)...)
+	switch {
+	case p.is("("):
+		open := p.tok().Pos
+		p.next()
+		op.Sub = p.parseSubQuery()
+		p.expectClose(")", open, "(")
+	case p.is("{"):
+		open := p.tok().Pos
+		p.next()
+		op.Sub = p.parseSubQuery()
+		p.expectClose("}", open, "{")
+	default:
+		p.errExpected("'(' and a sub-query")
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseReduce(p *parser, start int, name string) Operator {
+	op := &ReduceOp{Options: p.parseOptions(map[string]bool{"kind": true}, true), With: []*Option{}}
+	if p.expect("by") >= 0 {
+		op.By = p.parseExpr()
+	}
+	if p.got("with") {
+		for p.tok().Kind == IDENT && p.isAt(1, "=") {
+			op.With = append(op.With, p.parseRenderProp())
+			if !p.got(",") {
+				break
+			}
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseSample(p *parser, start int, name string) Operator {
+	op := &SampleOp{}
+	p.parseOptions(nil, true)
+	op.Count = p.parseExpr()
+	op.Span = span(p, start)
+	return op
+}
+
+func parseSampleDistinct(p *parser, start int, name string) Operator {
+	op := &SampleDistinctOp{}
+	p.parseOptions(nil, true)
+	op.Count = p.parseExpr()
+	if p.expect("of") >= 0 {
+		op.Of = p.parseExpr()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseScan(p *parser, start int, name string) Operator {
+	op := &ScanOp{Options: p.parseOptions(map[string]bool{"with_match_id": true}, true), Declare: []*Param{}, Steps: []*ScanStep{}}
+	if p.got("declare") {
+		op.Declare = p.parseParamList()
+	}
+	if p.expect("with") < 0 {
+		op.Span = span(p, start)
+		return op
+	}
+	open := p.tok().Pos
+	if p.expect("(") < 0 {
+		op.Span = span(p, start)
+		return op
+	}
+	for p.is("step") {
+		ss := p.tok().Pos
+		p.next()
+		st := &ScanStep{Name: p.parseName("a step name"), Assigns: []*Column{}}
+		if p.is("output") && p.isAt(1, "=") {
+			p.next()
+			p.next()
+			st.Output = p.tok().Text
+			p.next()
+		}
+		p.expect(":")
+		st.Cond = p.parseExpr()
+		if p.got("=>") {
+			st.Assigns = p.parseColumns()
+		}
+		st.Span = span(p, ss)
+		op.Steps = append(op.Steps, st)
+		if !p.got(";") {
+			break
+		}
+	}
+	p.expectClose(")", open, "(")
+	op.Span = span(p, start)
+	return op
+}
+
+func parseSearch(p *parser, start int, name string) Operator {
+	op := &SearchOp{Options: p.parseOptions(map[string]bool{"kind": true}, true), Tables: []Expr{}}
+	if p.got("in") {
+		op.Tables = p.parseInTables()
+	}
+	save := p.inSearch
+	p.inSearch = true
+	op.Pred = p.parseExpr()
+	p.inSearch = save
+	op.Span = span(p, start)
+	return op
+}
+
+func parseSerialize(p *parser, start int, name string) Operator {
+	op := &SerializeOp{Cols: []*Column{}}
+	if !p.endOfOperator() {
+		op.Cols = p.parseColumns()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseTopHitters(p *parser, start int, name string) Operator {
+	op := &TopHittersOp{}
+	op.Count = p.parseExpr()
+	if p.expect("of") >= 0 {
+		op.Of = p.parseExpr()
+	}
+	if p.got("by") {
+		op.By = p.parseExpr()
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseTopNested(p *parser, start int, name string) Operator {
+	op := &TopNestedOp{Levels: []*TopNestedLevel{}}
+	for {
+		ls := p.tok().Pos
+		lv := &TopNestedLevel{}
+		if !p.is("of") {
+			lv.Count = p.parseExpr()
+		}
+		if p.expect("of") >= 0 {
+			lv.Of = p.parseColumn()
+		}
+		if p.is("with") && p.isAt(1, "others") {
+			p.next()
+			p.next()
+			p.expect("=")
+			lv.Others = p.parseExpr()
+		}
+		if p.expect("by") >= 0 {
+			if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
+				lv.ByName = []*Ident{p.parseName("")}
+				p.next()
+			}
+			lv.By = p.parseSortKey()
+		}
+		lv.Span = span(p, ls)
+		op.Levels = append(op.Levels, lv)
+		if !p.got(",") {
+			break
+		}
+		p.got("top-nested")
+		if p.is("top") && p.isAt(1, "-") && p.isAt(2, "nested") {
+			p.next()
+			p.next()
+			p.next()
+		}
+	}
+	op.Span = span(p, start)
+	return op
+}
+
+func parseAssertSchema(p *parser, start int, name string) Operator {
+	op := &AssertSchemaOp{Schema: p.parseTypeRef()}
+	op.Span = span(p, start)
+	return op
+}
+
+// parseGeneric skips the arguments of operators kept only by name.
+func parseGeneric(p *parser, start int, name string) Operator {
+	op := &GenericOp{Name: name, Args: []Expr{}}
+	p.skipTo("|", ";")
+	op.Span = span(p, start)
+	return op
+}
