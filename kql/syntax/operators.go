@@ -735,7 +735,7 @@ func parseInvoke(p *parser, start int, name string) Operator {
 func parsePartition(p *parser, start int, name string) Operator {
 	op := &PartitionOp{Options: p.parseOptions(nil, true)}
 	if p.expect("by") >= 0 {
-		op.By = p.parseExpr()
+		op.By = p.parseName("the partition column") // a name: `(` after it opens the sub-query
 	}
 	op.Options = append(op.Options, p.parseOptions(nil, true)...)
 	switch {
