@@ -1,0 +1,278 @@
+package server
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/kqlkernel/kqlkernel/table"
+)
+
+// The response is written by hand rather than through encoding/json: numbers must come out
+// as the service writes them (longs exact, reals with a decimal point, NaN and infinities as
+// strings) and strings without encoding/json's HTML escaping.
+
+// appendTables writes `"tables":[...]`.
+func appendTables(b []byte, tables []*table.Table) []byte {
+	b = append(b, `"tables":[`...)
+	for i, t := range tables {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendString(b, t.Name)
+		b = append(b, `,"columns":[`...)
+		for j, c := range t.Columns {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendString(b, c.Name)
+			b = append(b, `,"type":`...)
+			b = appendString(b, c.Type.String())
+			b = append(b, '}')
+		}
+		b = append(b, `],"rows":[`...)
+		n := t.Rows()
+		for r := 0; r < n; r++ {
+			if r > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			for j, c := range t.Columns {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendValue(b, c.Type, c.Data.At(r))
+			}
+			b = append(b, ']')
+		}
+		b = append(b, "]}"...)
+	}
+	return append(b, ']')
+}
+
+// appendValue writes one cell as the service does: numbers and bools as JSON, datetime,
+// timespan, guid and decimal as strings, dynamic as a string holding its JSON text, null
+// as null.
+func appendValue(b []byte, t table.Type, x any) []byte {
+	if x == nil {
+		return append(b, "null"...)
+	}
+	switch v := x.(type) {
+	case bool:
+		return strconv.AppendBool(b, v)
+	case int32:
+		return strconv.AppendInt(b, int64(v), 10)
+	case int64:
+		return strconv.AppendInt(b, v, 10)
+	case float64:
+		return appendReal(b, v)
+	case decimal.Decimal:
+		return appendString(b, v.String())
+	case string:
+		if t == table.TypeDynamic {
+			return appendString(b, table.DynamicJSON(v))
+		}
+		return appendString(b, v)
+	case table.DateTime:
+		return appendString(b, v.String())
+	case table.TimeSpan:
+		return appendString(b, v.String())
+	case table.GUID:
+		return appendString(b, string(v))
+	}
+	if t == table.TypeDynamic {
+		return appendString(b, table.DynamicJSON(x))
+	}
+	return appendString(b, table.Format(x))
+}
+
+// appendReal writes a finite real with a decimal point or exponent (2.0, not 2: Python and
+// .NET clients would read 2 as an integer) and NaN and infinities as strings.
+func appendReal(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return appendString(b, table.FormatReal(f))
+	}
+	abs := math.Abs(f)
+	start := len(b)
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		b = strconv.AppendFloat(b, f, 'e', -1, 64)
+	} else {
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	if !strings.ContainsAny(string(b[start:]), ".eE") {
+		b = append(b, ".0"...)
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		// U+2028 and U+2029 are valid JSON but break JavaScript consumers.
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendError writes the OneAPI error object's members (without the outer braces of the
+// response): `"error":{...}`.
+func appendError(b []byte, e *apiError, correlationID string) []byte {
+	b = append(b, `"error":{"message":`...)
+	b = appendString(b, e.Message)
+	b = append(b, `,"code":`...)
+	b = appendString(b, e.Code)
+	if correlationID != "" {
+		b = append(b, `,"correlationId":`...)
+		b = appendString(b, correlationID)
+	}
+	if len(e.Details) > 0 {
+		b = append(b, `,"details":[`...)
+		for i, d := range e.Details {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendInner(b, d)
+		}
+		b = append(b, ']')
+	}
+	if e.Inner != nil {
+		b = append(b, `,"innererror":`...)
+		b = appendInner(b, e.Inner)
+	}
+	return append(b, '}')
+}
+
+func appendInner(b []byte, e *innerError) []byte {
+	b = append(b, `{"code":`...)
+	b = appendString(b, e.Code)
+	b = append(b, `,"message":`...)
+	b = appendString(b, e.Message)
+	if e.Line > 0 {
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(e.Line), 10)
+		b = append(b, `,"pos":`...)
+		b = strconv.AppendInt(b, int64(e.Pos), 10)
+		if e.Token != "" {
+			b = append(b, `,"token":`...)
+			b = appendString(b, e.Token)
+		}
+	}
+	if e.SeverityName != "" {
+		b = append(b, `,"severity":`...)
+		b = strconv.AppendInt(b, int64(e.Severity), 10)
+		b = append(b, `,"severityName":`...)
+		b = appendString(b, e.SeverityName)
+	}
+	if e.Inner != nil {
+		b = append(b, `,"innererror":`...)
+		b = appendInner(b, e.Inner)
+	}
+	return append(b, '}')
+}
+
+// appendRender writes the render metadata as the service does: camelCase names, unset
+// strings null, yMin/yMax "NaN" when unset.
+func appendRender(b []byte, r *table.RenderSpec) []byte {
+	str := func(b []byte, key, v string) []byte {
+		b = append(b, ',', '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		if v == "" {
+			return append(b, "null"...)
+		}
+		return appendString(b, v)
+	}
+	num := func(b []byte, key string, v *float64) []byte {
+		b = append(b, ',', '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		if v == nil {
+			return append(b, `"NaN"`...)
+		}
+		return appendReal(b, *v)
+	}
+	anyv := func(b []byte, key string, v any) []byte {
+		b = append(b, ',', '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		switch x := v.(type) {
+		case float64:
+			return appendReal(b, x)
+		case int64:
+			return strconv.AppendInt(b, x, 10)
+		case table.DateTime:
+			return appendString(b, x.String())
+		}
+		return append(b, "null"...)
+	}
+	b = append(b, `"render":{"visualization":`...)
+	b = appendString(b, r.Visualization)
+	b = str(b, "title", r.Title)
+	b = append(b, `,"accumulate":`...)
+	b = strconv.AppendBool(b, r.Accumulate)
+	b = append(b, `,"isQuerySorted":false`...)
+	b = str(b, "kind", r.Kind)
+	b = str(b, "legend", r.Legend)
+	b = str(b, "series", strings.Join(r.Series, ","))
+	b = num(b, "yMin", r.YMin)
+	b = num(b, "yMax", r.YMax)
+	b = anyv(b, "xMin", r.XMin)
+	b = anyv(b, "xMax", r.XMax)
+	b = str(b, "xAxis", r.XAxis)
+	b = str(b, "xColumn", r.XColumn)
+	b = str(b, "xTitle", r.XTitle)
+	b = str(b, "yAxis", r.YAxis)
+	b = str(b, "yColumns", strings.Join(r.YColumns, ","))
+	b = str(b, "ySplit", r.YSplit)
+	b = str(b, "yTitle", r.YTitle)
+	b = str(b, "anomalyColumns", strings.Join(r.AnomalyColumns, ","))
+	return append(b, '}')
+}

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
+	"github.com/kqlkernel/kqlkernel/kql/syntax"
+)
+
+// apiError is the service's OneAPI error object:
+//
+//	{"error":{"message":..., "code":..., "correlationId":..., "innererror":{"code":..., "message":...,
+//	  "innererror":{"code":"SYN0002", "message":..., "line":1, "pos":11, "token":"x"}}}}
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+	Inner   *innerError
+	Details []*innerError // a partial error's causes
+}
+
+// innerError is one level of `innererror`; Line is 1-based, Pos a 0-based column.
+type innerError struct {
+	Code         string
+	Message      string
+	Line, Pos    int // Line 0: no position
+	Token        string
+	Severity     int
+	SeverityName string
+	Inner        *innerError
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+func badRequest(innerCode, message string) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
+		Inner: &innerError{Code: innerCode, Message: message}}
+}
+
+// fromQueryError maps what a backend's Query returned to the service's error. query is
+// the text that ran (for line and position). timedOut says the server's own deadline
+// (Prefer: wait) stopped the query.
+func fromQueryError(err error, query string, timedOut bool, wait int) *apiError {
+	if timedOut || errors.Is(err, context.DeadlineExceeded) {
+		return &apiError{Status: http.StatusGatewayTimeout, Code: "GatewayTimeout", Message: "Gateway timeout",
+			Inner: &innerError{Code: "GatewayTimeout", Message: fmt.Sprintf("The query ran longer than the server timeout of %d seconds and was cancelled. Ask for more time with the Prefer header (wait=600 at most) or narrow the query.", wait)}}
+	}
+	// A remote Log Analytics backend: pass its error on as it came.
+	var la *loganalytics.Error
+	if errors.As(err, &la) {
+		status := la.StatusCode
+		if status < 400 {
+			status = http.StatusBadRequest
+		}
+		e := &apiError{Status: status, Code: la.Code, Message: la.Message}
+		if la.InnerCode != "" || la.InnerMessage != "" {
+			e.Inner = &innerError{Code: la.InnerCode, Message: la.InnerMessage, Line: la.Line, Pos: la.Pos, Token: la.Token}
+		}
+		return e
+	}
+	var list syntax.ErrorList
+	var se *syntax.Error
+	if errors.As(err, &list) && len(list) > 0 {
+		se = list[0]
+	}
+	if se != nil || errors.As(err, &se) {
+		line, col := syntax.Position(query, se.Offset)
+		msg := se.Msg
+		if se.Hint != "" {
+			msg += " (" + se.Hint + ")"
+		}
+		tok := tokenAt(query, se.Offset, se.Len)
+		return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
+			Inner: &innerError{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
+				Inner: &innerError{Code: "SYN0002", Message: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]: %s", tok, line, col-1, msg), Line: line, Pos: col - 1, Token: tok}}}
+	}
+	// Errors from binding and running the query (unknown column, type mismatch, ...).
+	inner := &innerError{Code: "SEM0100", Message: err.Error()}
+	if off, ok := offsetOf(err); ok {
+		line, col := syntax.Position(query, off)
+		inner.Line, inner.Pos = line, col-1
+	}
+	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
+		Inner: &innerError{Code: "SemanticError", Message: "A semantic error occurred.", Inner: inner}}
+}
+
+// offsetOf finds a byte offset in an error that carries one (the engine's errors).
+func offsetOf(err error) (int, bool) {
+	var p interface{ Pos() int }
+	if errors.As(err, &p) {
+		return p.Pos(), true
+	}
+	var o interface{ ErrorOffset() int }
+	if errors.As(err, &o) {
+		return o.ErrorOffset(), true
+	}
+	return 0, false
+}
+
+// tokenAt is the query text the error points at (at most one line, 40 bytes).
+func tokenAt(query string, off, n int) string {
+	if off < 0 || off > len(query) {
+		return ""
+	}
+	if n <= 0 {
+		n = len(query) - off
+		if i := strings.IndexAny(query[off:], " \t\r\n|"); i >= 0 {
+			n = max(i, 1)
+		}
+	}
+	end := min(len(query), off+n, off+40)
+	tok := query[off:end]
+	if i := strings.IndexAny(tok, "\r\n"); i >= 0 {
+		tok = tok[:i]
+	}
+	return strings.ToValidUTF8(tok, "")
+}
+
+// partialError is the `error` of a 200 response whose rows are incomplete.
+func partialError(err error) *apiError {
+	inner := &innerError{Code: "EngineError", Message: "Something went wrong processing your query on the server.",
+		Inner: &innerError{Code: "PartialResult", Message: err.Error(), Severity: 2, SeverityName: "Error"}}
+	var la *loganalytics.Error
+	if errors.As(err, &la) && la.Code == "PartialError" {
+		e := &apiError{Status: http.StatusOK, Code: la.Code, Message: la.Message}
+		for _, d := range la.Details {
+			e.Details = append(e.Details, &innerError{Code: d.Code, Message: d.Message,
+				Inner: &innerError{Code: d.InnerCode, Message: d.InnerMessage, Line: d.Line, Pos: d.Pos, Severity: 2, SeverityName: "Error"}})
+		}
+		return e
+	}
+	return &apiError{Status: http.StatusOK, Code: "PartialError", Message: "There were some errors when processing your query.", Details: []*innerError{inner}}
+}
