@@ -68,15 +68,7 @@ func fromQueryError(err error, query string, timedOut bool, wait int) *apiError 
 		se = list[0]
 	}
 	if se != nil || errors.As(err, &se) {
-		line, col := syntax.Position(query, se.Offset)
-		msg := se.Msg
-		if se.Hint != "" {
-			msg += " (" + se.Hint + ")"
-		}
-		tok := tokenAt(query, se.Offset, se.Len)
-		return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
-			Inner: &innerError{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
-				Inner: &innerError{Code: "SYN0002", Message: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]: %s", tok, line, col-1, msg), Line: line, Pos: col - 1, Token: tok}}}
+		return syntaxError(query, se.Offset, se.Len, se.Msg, se.Hint)
 	}
 	// Errors from binding and running the query (unknown column, type mismatch, ...).
 	inner := &innerError{Code: "SEM0100", Message: err.Error()}
@@ -86,6 +78,30 @@ func fromQueryError(err error, query string, timedOut bool, wait int) *apiError 
 	}
 	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
 		Inner: &innerError{Code: "SemanticError", Message: "A semantic error occurred.", Inner: inner}}
+}
+
+func withHint(msg, hint string) string {
+	if hint != "" {
+		return msg + " (" + hint + ")"
+	}
+	return msg
+}
+
+// syntaxError is the service's parse error: SyntaxError / SYN0002 with line, pos, token.
+func syntaxError(query string, off, n int, msg, hint string) *apiError {
+	line, col := syntax.Position(query, off)
+	tok := tokenAt(query, off, n)
+	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
+		Inner: &innerError{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
+			Inner: &innerError{Code: "SYN0002", Message: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]: %s", tok, line, col-1, withHint(msg, hint)), Line: line, Pos: col - 1, Token: tok}}}
+}
+
+// semanticError is the service's binding error: SemanticError / SEM0100 with line and pos.
+func semanticError(query string, off, n int, msg, hint string) *apiError {
+	line, col := syntax.Position(query, off)
+	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
+		Inner: &innerError{Code: "SemanticError", Message: "A semantic error occurred.",
+			Inner: &innerError{Code: "SEM0100", Message: withHint(msg, hint), Line: line, Pos: col - 1, Token: tokenAt(query, off, n)}}}
 }
 
 // offsetOf finds a byte offset in an error that carries one (the engine's errors).

@@ -60,7 +60,7 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 		co.Transport = opts.HTTPClient
 	}
 	if cfg.Auth == AuthAppKey && cfg.AppKey != "" {
-		co.PerCallPolicies = []policy.Policy{apiKeyPolicy{key: cfg.AppKey}}
+		co.PerCallPolicies = []policy.Policy{apiKeyPolicy{key: cfg.AppKey.Reveal()}}
 	}
 	cred, err := credential(cfg, co, opts)
 	if err != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/query/azlogs"
+
+	"github.com/kqlkernel/kqlkernel/backend/connstr"
 )
 
 // Auth names how a connection authenticates (the values of connstr.Auth).
@@ -32,15 +34,15 @@ const (
 	AuthWorkload    Auth = "workloadidentity" // WorkloadIdentityCredential
 )
 
-// Config is one parsed connection. Secrets are plain strings here: they are only handed to
-// azidentity or to the x-api-key header, never formatted.
+// Config is one parsed connection. Secrets are connstr.Secret values, which print as "***";
+// they are revealed only to azidentity or the x-api-key header.
 type Config struct {
 	Workspace string
 	Alias     string
 	Auth      Auth
 
 	Tenant, ClientID, Username, Subscription, Certificate string
-	AppKey, ClientSecret, Password, CertificatePassword   string
+	AppKey, ClientSecret, Password, CertificatePassword   connstr.Secret
 
 	// Cloud is "" or "public", "china", "usgovernment".
 	Cloud string

@@ -44,12 +44,12 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 			},
 		})
 	case AuthSecret:
-		for _, e := range []error{need("tenant='...'", cfg.Tenant), need("clientid='...'", cfg.ClientID), need("clientsecret='...'", cfg.ClientSecret)} {
+		for _, e := range []error{need("tenant='...'", cfg.Tenant), need("clientid='...'", cfg.ClientID), need("clientsecret='...'", cfg.ClientSecret.Reveal())} {
 			if e != nil {
 				return nil, e
 			}
 		}
-		return azidentity.NewClientSecretCredential(cfg.Tenant, cfg.ClientID, cfg.ClientSecret,
+		return azidentity.NewClientSecretCredential(cfg.Tenant, cfg.ClientID, cfg.ClientSecret.Reveal(),
 			&azidentity.ClientSecretCredentialOptions{ClientOptions: co})
 	case AuthCertificate:
 		for _, e := range []error{need("tenant='...'", cfg.Tenant), need("clientid='...'", cfg.ClientID), need("certificate='path.pem'", cfg.Certificate)} {
@@ -63,7 +63,7 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 		}
 		var pw []byte
 		if cfg.CertificatePassword != "" {
-			pw = []byte(cfg.CertificatePassword)
+			pw = []byte(cfg.CertificatePassword.Reveal())
 		}
 		certs, key, err := azidentity.ParseCertificates(data, pw)
 		if err != nil {
@@ -81,7 +81,7 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 			clientID = azureCLIClientID
 		}
 		//lint:ignore SA1019 Kqlmagic supports username/password; Entra discourages it but it still works without MFA.
-		return azidentity.NewUsernamePasswordCredential(cfg.Tenant, clientID, cfg.Username, cfg.Password, //nolint:staticcheck
+		return azidentity.NewUsernamePasswordCredential(cfg.Tenant, clientID, cfg.Username, cfg.Password.Reveal(), //nolint:staticcheck
 			&azidentity.UsernamePasswordCredentialOptions{ClientOptions: co})
 	case AuthAzCLI:
 		return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.Tenant, Subscription: cfg.Subscription})
