@@ -1,0 +1,120 @@
+"""Soak: many executes and interrupts of long-running cells through jupyter_client.
+
+No hang (every wait is bounded and fails loudly), no lost reply (each request gets its own
+reply and idle), and the kernel's resident memory sampled every 1,000 executes.
+
+    JUPYTER_PATH=.venv/share/jupyter .venv/bin/python bench/kernel/soak.py \
+        [--executes 10000] [--interrupts 100] [--code 'print 1'] [--long-code '...']
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+
+TIMEOUT = 30  # seconds; a reply later than this counts as a hang
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def kernel_pid(km):
+    p = km.provisioner
+    return getattr(p, "pid", None) or p.process.pid
+
+
+def reply_to(kc, msg_id):
+    while True:
+        m = kc.get_shell_msg(timeout=TIMEOUT)
+        if m["parent_header"].get("msg_id") == msg_id:
+            return m
+        sys.exit(f"lost reply: got a reply to {m['parent_header'].get('msg_id')} while waiting for {msg_id}")
+
+
+def iopub_until(kc, msg_id, pred):
+    while True:
+        m = kc.get_iopub_msg(timeout=TIMEOUT)
+        if m["parent_header"].get("msg_id") == msg_id and pred(m):
+            return m
+
+
+def is_idle(m):
+    return m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", default="kql")
+    ap.add_argument("--executes", type=int, default=10000)
+    ap.add_argument("--interrupts", type=int, default=100)
+    ap.add_argument("--code", default="print 1")
+    ap.add_argument("--long-code", default="range i from 1 to 1000000000000 step 1 | summarize count()")
+    args = ap.parse_args()
+
+    km = KernelManager(kernel_name=args.kernel)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    pid = kernel_pid(km)
+
+    every = max(1, args.executes // max(1, args.interrupts))
+    rss = []
+    interrupt_latency = []
+    errors = 0
+    t0 = time.perf_counter()
+    for i in range(1, args.executes + 1):
+        msg_id = kc.execute(args.code)
+        r = reply_to(kc, msg_id)
+        iopub_until(kc, msg_id, is_idle)
+        if r["content"]["status"] != "ok":
+            errors += 1
+        if i % every == 0 and len(interrupt_latency) < args.interrupts:
+            long_id = kc.execute(args.long_code)
+            iopub_until(kc, long_id, lambda m: m["msg_type"] == "execute_input")
+            ti = time.perf_counter()
+            km.interrupt_kernel()
+            r = reply_to(kc, long_id)
+            interrupt_latency.append(time.perf_counter() - ti)
+            iopub_until(kc, long_id, is_idle)
+            if r["content"]["status"] != "error":
+                sys.exit(f"long cell was not interrupted: {r['content']}")
+        if i % 1000 == 0:
+            rss.append(rss_kib(pid))
+            print(f"{i} executes, {len(interrupt_latency)} interrupts, rss {rss[-1]} KiB", flush=True)
+    elapsed = time.perf_counter() - t0
+    # The heartbeat still answers and the kernel shuts down on request.
+    alive = km.is_alive()
+    kc.stop_channels()
+    ts = time.perf_counter()
+    km.shutdown_kernel(now=False)
+    shutdown_s = time.perf_counter() - ts
+    lat = sorted(interrupt_latency)
+    summary = {
+        "kernel": args.kernel,
+        "executes": args.executes,
+        "failed_executes": errors,
+        "interrupts": len(lat),
+        "elapsed_s": round(elapsed, 2),
+        "rss_kib_per_1000": rss,
+        "rss_growth_first_to_last_kib": rss[-1] - rss[0] if rss else None,
+        "interrupt_p50_ms": round(statistics.median(lat) * 1e3, 2) if lat else None,
+        "interrupt_max_ms": round(lat[-1] * 1e3, 2) if lat else None,
+        "alive_at_end": alive,
+        "shutdown_s": round(shutdown_s, 3),
+    }
+    print(json.dumps(summary))
+    if errors:
+        sys.exit(f"{errors} executes of {args.code!r} did not succeed")
+
+
+if __name__ == "__main__":
+    main()
