@@ -61,6 +61,8 @@ type Kernel struct {
 	history *history
 
 	sockCancel context.CancelFunc
+	// closed is set once the sockets are closing: sends that fail then are not news.
+	closed atomic.Bool
 }
 
 // errInterrupted is the cancel cause of a cell stopped by interrupt_request or SIGINT.
@@ -133,6 +135,7 @@ func (k *Kernel) Run(ctx context.Context) error {
 		cancel()
 		k.Interrupt()
 		time.Sleep(k.cfg.Linger)
+		k.closed.Store(true)
 		k.sockCancel()
 		k.socks.close()
 		wg.Wait()
@@ -254,7 +257,7 @@ func (k *Kernel) publish(parent *Message, msgType string, content any) {
 	if err == nil {
 		err = k.socks.iopub.send(frames)
 	}
-	if err != nil {
+	if err != nil && !k.closed.Load() {
 		k.log.printf("iopub: %v", err)
 	}
 }
@@ -265,18 +268,22 @@ func (k *Kernel) reply(c *channel, req *Message, msgType string, metadata, conte
 	if err == nil {
 		err = c.send(frames)
 	}
-	if err != nil {
+	if err != nil && !k.closed.Load() {
 		k.log.printf("%s: reply %s: %v", c.name, msgType, err)
 	}
 }
 
 // serve handles one request, wrapped in status busy ... idle. A panic in a handler is
-// recovered, logged once, and answered with an error reply.
+// recovered, logged once, and answered with an error reply. Shell requests wait for the
+// first IOPub subscriber (bounded); control requests never wait, so shutdown and interrupt
+// work even for a client that never subscribes.
 func (k *Kernel) serve(ctx context.Context, c *channel, m *Message) {
-	select {
-	case <-k.ready:
-	case <-ctx.Done():
-		return
+	if c == k.socks.shell {
+		select {
+		case <-k.ready:
+		case <-ctx.Done():
+			return
+		}
 	}
 	k.publish(m, "status", map[string]string{"execution_state": "busy"})
 	defer k.publish(m, "status", map[string]string{"execution_state": "idle"})

@@ -442,3 +442,20 @@ func TestHistoryRequest(t *testing.T) {
 		}
 	}
 }
+
+// A client that never subscribes to IOPub can still shut the kernel down at once: control
+// requests don't wait for the first subscriber.
+func TestShutdownWithoutSubscriber(t *testing.T) {
+	tk := startKernel(t, tcpConn("k"), nil, func(cfg *Config) { cfg.SubscriberWait = time.Hour })
+	c := dialClient(t, tk.k.Connection(), false)
+	c.send(c.control, "shutdown_request", map[string]any{"restart": false})
+	if r := c.controlReply(); r.Header.MsgType != "shutdown_reply" {
+		t.Fatalf("reply %s", r.Header.MsgType)
+	}
+	select {
+	case <-tk.done:
+		tk.done <- nil
+	case <-time.After(hangGuard):
+		t.Fatal("kernel did not stop")
+	}
+}
