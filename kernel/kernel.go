@@ -193,7 +193,7 @@ func (k *Kernel) read(ctx context.Context, c *channel, handle func(*Message)) {
 		}
 		m, err := Decode(zm.Frames, k.signer, k.cfg.MaxMessageSize)
 		if err != nil {
-			k.log.printf("%s: dropped message: %v", c.name, err)
+			k.log.once(c.name+" "+errorKind(err), "%s: dropped message: %v", c.name, err)
 			continue
 		}
 		handle(m)
@@ -311,8 +311,18 @@ func (k *Kernel) replyError(c *channel, m *Message, ename, evalue string) {
 }
 
 func (k *Kernel) unknown(c *channel, m *Message) {
-	k.log.printf("%s: unknown message type %q", c.name, m.Header.MsgType)
+	k.log.once(c.name+" unknown "+m.Header.MsgType, "%s: unknown message type %q", c.name, m.Header.MsgType)
 	k.replyError(c, m, "UnknownMessageType", fmt.Sprintf("kqlkernel does not handle %s on the %s channel", m.Header.MsgType, c.name))
+}
+
+// errorKind is the sentinel a decode error wraps, so repeats are recognised.
+func errorKind(err error) string {
+	for _, e := range []error{ErrNoDelimiter, ErrTooFewFrames, ErrBadSignature, ErrForged, ErrTooLarge, ErrBadHeader, ErrNotJSONObjects} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	return err.Error()
 }
 
 func replyType(requestType string) (string, bool) {
@@ -327,6 +337,30 @@ func replyType(requestType string) (string, bool) {
 type logger struct {
 	mu sync.Mutex
 	w  io.Writer
+	// seen counts repeats of once-keys, so a client that keeps sending the same bad
+	// message doesn't flood the log: the first is logged, then every 1000th with a count.
+	seen map[string]int
+}
+
+// once logs the first event of a kind, then every 1000th repeat.
+func (l *logger) once(key, format string, args ...any) {
+	l.mu.Lock()
+	if l.seen == nil {
+		l.seen = map[string]int{}
+	}
+	n, known := l.seen[key]
+	if !known && len(l.seen) >= 1000 {
+		key = "(other)" // bound the map; unknown types come from signed, trusted clients anyway
+		n = l.seen[key]
+	}
+	l.seen[key] = n + 1
+	l.mu.Unlock()
+	switch {
+	case n == 0:
+		l.printf(format, args...)
+	case (n+1)%1000 == 0:
+		l.printf(format+" (%d times)", append(args, n+1)...)
+	}
 }
 
 func (l *logger) printf(format string, args ...any) {

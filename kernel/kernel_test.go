@@ -459,3 +459,22 @@ func TestShutdownWithoutSubscriber(t *testing.T) {
 		t.Fatal("kernel did not stop")
 	}
 }
+
+func TestLoggerOnce(t *testing.T) {
+	var buf syncBuffer
+	l := &logger{w: &buf}
+	for range 2500 {
+		l.once("forged", "shell: dropped message: %s", "forged")
+	}
+	l.once("other", "x")
+	got := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	want := []string{
+		"kqlkernel: shell: dropped message: forged",
+		"kqlkernel: shell: dropped message: forged (1000 times)",
+		"kqlkernel: shell: dropped message: forged (2000 times)",
+		"kqlkernel: x",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("log = %q", got)
+	}
+}
