@@ -139,18 +139,7 @@ func (c *chart) drawBars(t *table.Table) error {
 		p.Y.Tick.Length = vg.Points(3)
 	}
 	labels := d.categories[:ncat]
-	maxLabels := max(2, c.opts.Width/60)
-	if horizontal {
-		maxLabels = max(2, c.opts.Height/16)
-	}
-	cat.Tick.Marker = categoryTicker{labels: labels, max: maxLabels, invert: horizontal}
-	cat.Min, cat.Max = -0.5, float64(ncat)-0.5
-	if !horizontal && ncat > c.opts.Width/90 && ncat <= maxLabels {
-		// many columns: slanted labels keep every name readable
-		cat.Tick.Label.Rotation = math.Pi / 4
-		cat.Tick.Label.XAlign = draw.XRight
-		cat.Tick.Label.YAlign = draw.YCenter
-	}
+	c.categoryLabels(cat, labels, body, horizontal)
 	if logV {
 		val.Scale = plot.LogScale{}
 		val.Tick.Marker = logTicker{}
@@ -303,4 +292,33 @@ func describeBars(viz, title string, d *chartData, ncat int) string {
 		b.WriteString("; " + strings.Join(parts, ", "))
 	}
 	return b.String()
+}
+
+// categoryLabels sets a category axis: every label when they fit side by side, slanted
+// when they fit that way, else every k-th label.
+func (c *chart) categoryLabels(a *plot.Axis, labels []string, body draw.Canvas, horizontal bool) {
+	n := len(labels)
+	a.Min, a.Max = -0.5, float64(n)-0.5
+	sty := a.Tick.Label
+	lineH := sty.Height("Ag")
+	if horizontal {
+		room := body.Max.Y - body.Min.Y - vg.Points(40)
+		a.Tick.Marker = categoryTicker{labels: labels, max: max(2, int(room/(lineH*1.1))), invert: true}
+		return
+	}
+	room := (body.Max.X - body.Min.X) * 0.85 // the y axis takes the rest
+	widest := vg.Length(0)
+	for _, l := range labels {
+		widest = max(widest, sty.Width(shorten(l, 24)))
+	}
+	per := room / vg.Length(max(n, 1))
+	switch {
+	case widest+vg.Points(6) <= per:
+		a.Tick.Marker = categoryTicker{labels: labels, max: n}
+	default:
+		a.Tick.Label.Rotation = math.Pi / 4
+		a.Tick.Label.XAlign = draw.XRight
+		a.Tick.Label.YAlign = draw.YTop
+		a.Tick.Marker = categoryTicker{labels: labels, max: max(2, int(room/(lineH*1.6)))}
+	}
 }

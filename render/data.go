@@ -431,7 +431,7 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 		}
 		var xf float64
 		if d.xKind == xCategory {
-			xf = category(labelOf(xv, r))
+			xf = category(categoryLabel(xv, r))
 		} else {
 			xf = numAt(xv, r)
 			if math.IsNaN(xf) {
@@ -568,4 +568,20 @@ func sortByX(s *series) {
 		}
 	}
 	s.x, s.y, s.flags = x, y, f
+}
+
+// categoryLabel is labelOf with datetimes shortened for an axis: the date, and the time
+// of day only when there is one.
+func categoryLabel(v *table.Vector, r int) string {
+	if v == nil || v.Type != table.TypeDateTime || v.IsNull(r) {
+		return labelOf(v, r)
+	}
+	tm := v.At(r).(table.DateTime).Time()
+	switch {
+	case tm.Hour() == 0 && tm.Minute() == 0 && tm.Second() == 0 && tm.Nanosecond() == 0:
+		return tm.Format("2006-01-02")
+	case tm.Second() == 0 && tm.Nanosecond() == 0:
+		return tm.Format("2006-01-02 15:04")
+	}
+	return tm.Format("2006-01-02 15:04:05")
 }

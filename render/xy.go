@@ -416,10 +416,10 @@ func (lp *layerPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 	line := draw.LineStyle{Color: l.color, Width: vg.Points(1.5)}
 	if l.area {
 		line.Width = vg.Points(1)
-		fill := l.color
-		fill.A = 0x66
+		// color.RGBA is premultiplied: a translucent fill must be NRGBA
+		fill := color.NRGBA{R: l.color.R, G: l.color.G, B: l.color.B, A: 0x59}
 		if l.lo != nil {
-			fill.A = 0xD0
+			fill.A = 0xD9
 		}
 		base := c.Min.Y
 		if !lp.logY {

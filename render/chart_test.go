@@ -1,0 +1,391 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/kqlkernel/kqlkernel/table"
+)
+
+func chartImage(t *testing.T, tb *table.Table, spec table.RenderSpec, opts ChartOptions) (Bundle, image.Image) {
+	t.Helper()
+	b, err := Chart(tb, &spec, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", spec.Visualization, err)
+	}
+	img, err := imageOf(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, img
+}
+
+func same(c color.Color, want color.RGBA) bool {
+	r, g, b, _ := c.RGBA()
+	return uint8(r>>8) == want.R && uint8(g>>8) == want.G && uint8(b>>8) == want.B
+}
+
+// countColor counts pixels of exactly this colour.
+func countColor(img image.Image, want color.RGBA) int {
+	n := 0
+	bd := img.Bounds()
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			if same(img.At(x, y), want) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// darkIn counts text-dark pixels in a rectangle.
+func darkIn(img image.Image, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if cr>>8 < 110 && cg>>8 < 110 && cb>>8 < 110 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// runsAlong counts runs of a colour along a vertical (or horizontal) line.
+func runsAlong(img image.Image, want color.RGBA, fixed int, vertical bool) int {
+	bd := img.Bounds()
+	n, in := 0, false
+	lim := bd.Max.X
+	if vertical {
+		lim = bd.Max.Y
+	}
+	for i := 0; i < lim; i++ {
+		var c color.Color
+		if vertical {
+			c = img.At(fixed, i)
+		} else {
+			c = img.At(i, fixed)
+		}
+		hit := same(c, want)
+		if hit && !in {
+			n++
+		}
+		in = hit
+	}
+	return n
+}
+
+func TestChartSizeAndDPI(t *testing.T) {
+	for _, c := range []struct {
+		opts         ChartOptions
+		wantW, wantH int
+		metaW        int
+	}{
+		{ChartOptions{}, 900, 450, 900},
+		{ChartOptions{Width: 600, Height: 300}, 600, 300, 600},
+		{ChartOptions{Width: 600, Height: 300, DPI: 192}, 1200, 600, 600},
+	} {
+		b, img := chartImage(t, timeSeries(t), table.RenderSpec{Visualization: "timechart"}, c.opts)
+		if got := img.Bounds().Size(); got.X != c.wantW || got.Y != c.wantH {
+			t.Errorf("%+v: image %v, want %dx%d", c.opts, got, c.wantW, c.wantH)
+		}
+		meta := b.Metadata[MIMEPNG].(map[string]any)
+		if meta["width"] != c.metaW {
+			t.Errorf("%+v: metadata %v", c.opts, meta)
+		}
+	}
+}
+
+func TestBarCountAndColour(t *testing.T) {
+	_, img := chartImage(t, categories(t, 20), table.RenderSpec{Visualization: "barchart"}, ChartOptions{})
+	// the shortest bar still crosses a vertical line a third of the way in
+	best := 0
+	for x := 100; x < 500; x += 10 {
+		best = max(best, runsAlong(img, palette[0], x, true))
+	}
+	if best != 20 {
+		t.Errorf("barchart: %d bars of #0078D4 along a vertical line, want 20", best)
+	}
+	if n := countColor(img, palette[1]); n != 0 {
+		t.Errorf("one series must use one colour; found %d pixels of the second", n)
+	}
+	_, img = chartImage(t, categories(t, 7), table.RenderSpec{Visualization: "columnchart"}, ChartOptions{})
+	best = 0
+	for y := 100; y < 400; y += 10 {
+		best = max(best, runsAlong(img, palette[0], y, false))
+	}
+	if best != 7 {
+		t.Errorf("columnchart: %d columns, want 7", best)
+	}
+}
+
+func TestSeriesColours(t *testing.T) {
+	_, img := chartImage(t, timeSeries(t), table.RenderSpec{Visualization: "timechart"}, ChartOptions{})
+	for i := 0; i < 3; i++ {
+		if n := countColor(img, palette[i]); n < 200 {
+			t.Errorf("series %d (%v): %d pixels, want a drawn line", i, palette[i], n)
+		}
+	}
+	if n := countColor(img, palette[3]); n != 0 {
+		t.Errorf("a 4th colour appears (%d pixels) though there are 3 series", n)
+	}
+	// legend hidden: the swatches go, the lines stay
+	_, img2 := chartImage(t, timeSeries(t), table.RenderSpec{Visualization: "timechart", Legend: "hidden"}, ChartOptions{})
+	if darkIn(img2, image.Rect(820, 0, 900, 100)) > 0 {
+		t.Error("legend=hidden still draws legend text")
+	}
+	if darkIn(img, image.Rect(700, 0, 900, 100)) == 0 {
+		t.Error("the legend has no text")
+	}
+}
+
+func TestTitleRegion(t *testing.T) {
+	_, with := chartImage(t, timeSeries(t), table.RenderSpec{Visualization: "timechart", Title: "Events per hour"}, ChartOptions{})
+	_, without := chartImage(t, timeSeries(t), table.RenderSpec{Visualization: "timechart", Legend: "hidden"}, ChartOptions{})
+	band := image.Rect(0, 0, 400, 22)
+	if darkIn(with, band) < 50 {
+		t.Error("title band is blank")
+	}
+	if darkIn(without, band) > 10 {
+		t.Error("no title, yet the title band has text")
+	}
+}
+
+func TestPieSlices(t *testing.T) {
+	b, img := chartImage(t, categories(t, 5), table.RenderSpec{Visualization: "piechart"}, ChartOptions{})
+	for i := 0; i < 5; i++ {
+		if n := countColor(img, palette[i]); n < 2000 {
+			t.Errorf("slice %d: %d pixels", i, n)
+		}
+	}
+	if countColor(img, palette[5]) != 0 {
+		t.Error("a sixth slice colour appears")
+	}
+	if !strings.Contains(b.Text(), "5 slices") {
+		t.Errorf("text/plain: %q", b.Text())
+	}
+	// 20 labels become 11 + Other
+	b, _ = chartImage(t, categories(t, 20), table.RenderSpec{Visualization: "piechart"}, ChartOptions{})
+	if !strings.Contains(b.Text(), "Other (9)") {
+		t.Errorf("text/plain: %q", b.Text())
+	}
+}
+
+func TestEveryKindDraws(t *testing.T) {
+	tables := map[string]*table.Table{
+		"card": categories(t, 1), "piechart": categories(t, 5), "treemap": categories(t, 5),
+		"barchart": categories(t, 5), "columnchart": categories(t, 5), "pivotchart": categories(t, 5),
+		"ladderchart": ladder(t), "anomalychart": makeSeries(t),
+	}
+	for _, k := range Kinds() {
+		tb := tables[k]
+		if tb == nil {
+			tb = timeSeries(t)
+		}
+		b, img := chartImage(t, tb, table.RenderSpec{Visualization: k}, ChartOptions{})
+		if !strings.HasPrefix(b.Text(), k) {
+			t.Errorf("%s: text/plain %q", k, b.Text())
+		}
+		colours := 0
+		for i := 0; i < 4; i++ {
+			if countColor(img, palette[i]) > 0 {
+				colours++
+			}
+		}
+		if colours == 0 {
+			t.Errorf("%s: nothing drawn in the palette", k)
+		}
+	}
+}
+
+func TestAnomaliesMarked(t *testing.T) {
+	_, img := chartImage(t, makeSeries(t), table.RenderSpec{Visualization: "anomalychart", AnomalyColumns: []string{"anomalies"}}, ChartOptions{})
+	if n := countColor(img, colAnomaly); n < 3*20 {
+		t.Errorf("anomaly markers: %d red pixels, want three dots", n)
+	}
+	_, img = chartImage(t, makeSeries(t), table.RenderSpec{Visualization: "timechart"}, ChartOptions{})
+	if n := countColor(img, colAnomaly); n != 0 {
+		t.Errorf("timechart marks anomalies (%d pixels)", n)
+	}
+}
+
+func TestInference(t *testing.T) {
+	three := func(t testing.TB) *table.Table {
+		tb := table.New("T", table.Schema{{Name: "Computer", Type: table.TypeString}, {Name: "TimeGenerated", Type: table.TypeDateTime},
+			{Name: "Account", Type: table.TypeString}, {Name: "n", Type: table.TypeLong}, {Name: "avg", Type: table.TypeReal}})
+		_ = tb.AppendRow("a", t0, "x", int64(1), 1.5)
+		_ = tb.AppendRow("b", t0, "y", int64(2), 2.5)
+		return tb
+	}(t)
+	cases := []struct {
+		spec   table.RenderSpec
+		x      string
+		xk     xKind
+		y      string
+		series string
+		names  string
+	}{
+		{table.RenderSpec{Visualization: "timechart"}, "TimeGenerated", xTime, "n,avg", "Computer,Account", "a, x:n|a, x:avg|b, y:n|b, y:avg"},
+		{table.RenderSpec{Visualization: "timechart", YColumns: []string{"avg"}}, "TimeGenerated", xTime, "avg", "Computer,Account", "a, x|b, y"},
+		{table.RenderSpec{Visualization: "timechart", Series: []string{"Account"}, YColumns: []string{"n"}}, "TimeGenerated", xTime, "n", "Account", "x|y"},
+		{table.RenderSpec{Visualization: "barchart"}, "Computer", xCategory, "n,avg", "Account", "x:n|x:avg|y:n|y:avg"},
+		{table.RenderSpec{Visualization: "linechart", XColumn: "n", YColumns: []string{"avg"}, Series: []string{"Computer"}}, "n", xNumber, "avg", "Computer", "a|b"},
+		{table.RenderSpec{Visualization: "linechart"}, "TimeGenerated", xTime, "n,avg", "Computer,Account", "a, x:n|a, x:avg|b, y:n|b, y:avg"},
+		{table.RenderSpec{Visualization: "piechart"}, "Computer", xCategory, "n,avg", "Account", "x:n|x:avg|y:n|y:avg"},
+	}
+	for _, c := range cases {
+		d, err := resolve(three, &c.spec, c.spec.Visualization)
+		if err != nil {
+			t.Errorf("%+v: %v", c.spec, err)
+			continue
+		}
+		var names []string
+		for _, s := range d.series {
+			names = append(names, s.name)
+		}
+		if d.xName != c.x || d.xKind != c.xk || strings.Join(d.yNames, ",") != c.y ||
+			strings.Join(d.seriesCols, ",") != c.series || strings.Join(names, "|") != c.names {
+			t.Errorf("%+v:\n got x=%s(%d) y=%v series=%v names=%v\nwant x=%s(%d) y=%s series=%s names=%s",
+				c.spec, d.xName, d.xKind, d.yNames, d.seriesCols, names, c.x, c.xk, c.y, c.series, c.names)
+		}
+	}
+}
+
+func TestChartErrors(t *testing.T) {
+	str := mustTable(t, "T", table.Schema{{Name: "a", Type: table.TypeString}}, []any{"x"})
+	cases := []struct {
+		tb   *table.Table
+		spec table.RenderSpec
+		want string
+	}{
+		{timeSeries(t), table.RenderSpec{Visualization: "sparkles"}, `unknown visualization "sparkles"`},
+		{timeSeries(t), table.RenderSpec{Visualization: "timechart", XColumn: "nope"}, `xcolumn "nope" is not a column`},
+		{timeSeries(t), table.RenderSpec{Visualization: "timechart", YColumns: []string{"nope"}}, `ycolumns "nope"`},
+		{categories(t, 3), table.RenderSpec{Visualization: "timechart"}, "no datetime column"},
+		{str, table.RenderSpec{Visualization: "columnchart"}, "no numeric column"},
+		{timeSeries(t), table.RenderSpec{Visualization: "table"}, "no chart requested"},
+		{nil, table.RenderSpec{Visualization: "timechart"}, "no result"},
+	}
+	for _, c := range cases {
+		_, err := Chart(c.tb, &c.spec, ChartOptions{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", c.spec, err, c.want)
+		}
+	}
+}
+
+func TestNullsAndLogNotes(t *testing.T) {
+	tb := table.New("T", table.Schema{{Name: "t", Type: table.TypeDateTime}, {Name: "v", Type: table.TypeReal}})
+	for i := 0; i < 40; i++ {
+		var v any = float64(i%7) * 10
+		if i == 20 || i == 21 {
+			v = nil
+		}
+		_ = tb.AppendRow(t0+table.DateTime(i)*table.DateTime(table.Hour), v)
+	}
+	b, _ := chartImage(t, tb, table.RenderSpec{Visualization: "timechart", YAxis: "log"}, ChartOptions{})
+	// i%7 == 0 gives zeros at 0, 7, 14, 21, 28, 35; 21 is null, not a zero
+	if !strings.Contains(b.Text(), "5 values <= 0 are not shown on the log axis") {
+		t.Errorf("text/plain: %q", b.Text())
+	}
+	var got [][2]int
+	ys := []float64{1, 2, math.NaN(), 3, math.NaN(), math.NaN(), 4, 5, 6}
+	runs(make([]float64, len(ys)), ys, func(_, y float64) bool { return !math.IsNaN(y) }, func(a, b int) { got = append(got, [2]int{a, b}) })
+	if want := [][2]int{{0, 2}, {3, 4}, {6, 9}}; !equalRuns(got, want) {
+		t.Errorf("runs = %v, want %v", got, want)
+	}
+}
+
+func equalRuns(a, b [][2]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestReduceKeepsExtremesAndBreaks(t *testing.T) {
+	n := 100000
+	xs, ys := make([]float64, n), make([]float64, n)
+	for i := range xs {
+		xs[i] = float64(i)
+		ys[i] = math.Sin(float64(i) / 50)
+	}
+	ys[5000] = 9   // a spike must survive
+	ys[70000] = -9 // and a dip
+	ys[40000] = math.NaN()
+	rx, ry := reduce(xs, ys, 0, float64(n-1), 500)
+	if len(rx) > 4*500+10 || len(rx) != len(ry) {
+		t.Fatalf("reduced to %d points", len(rx))
+	}
+	var hasMax, hasMin, hasBreak bool
+	for i := range ry {
+		hasMax = hasMax || ry[i] == 9
+		hasMin = hasMin || ry[i] == -9
+		hasBreak = hasBreak || math.IsNaN(ry[i])
+		if i > 0 && rx[i] < rx[i-1] {
+			t.Fatalf("x out of order at %d", i)
+		}
+	}
+	if !hasMax || !hasMin || !hasBreak {
+		t.Errorf("max %v min %v break %v", hasMax, hasMin, hasBreak)
+	}
+	if rx[0] != 0 || rx[len(rx)-1] != float64(n-1) {
+		t.Errorf("ends lost: %v .. %v", rx[0], rx[len(rx)-1])
+	}
+	sx, _ := reduce(xs[:100], ys[:100], 0, 99, 500)
+	if len(sx) != 100 {
+		t.Error("short series must stay as they are")
+	}
+}
+
+func TestStacked100AndAccumulate(t *testing.T) {
+	tb := timeSeries(t)
+	d, err := resolve(tb, &table.RenderSpec{Visualization: "timechart", Accumulate: true}, "timechart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.series[0]
+	for i := 1; i < len(s.y); i++ {
+		if s.y[i] < s.y[i-1] {
+			t.Fatalf("accumulate: not increasing at %d", i)
+		}
+	}
+	layers := stackLayers(d.series, true, s.x[0], s.x[len(s.x)-1], 900)
+	top := layers[len(layers)-1]
+	for i, v := range top.y {
+		if math.Abs(v-100) > 1e-9 {
+			t.Fatalf("stacked100 top at %d = %v", i, v)
+		}
+	}
+}
+
+func TestMakeSeriesArrays(t *testing.T) {
+	d, err := resolve(makeSeries(t), &table.RenderSpec{Visualization: "timechart"}, "timechart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.xKind != xTime || len(d.series) != 2 || len(d.series[0].x) != 120 {
+		t.Fatalf("make-series: kind %d, %d series", d.xKind, len(d.series))
+	}
+	// ISO strings (as a service's dynamic arrives) work the same
+	tb := table.New("T", table.Schema{{Name: "ts", Type: table.TypeDynamic}, {Name: "v", Type: table.TypeDynamic}})
+	_ = tb.AppendRow([]any{"2026-11-20T00:00:00Z", "2026-11-20T01:00:00Z"}, []any{int64(1), nil})
+	d, err = resolve(tb, &table.RenderSpec{Visualization: "timechart"}, "timechart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.series[0]
+	if s.x[1]-s.x[0] != 3600 || !math.IsNaN(s.y[1]) {
+		t.Errorf("x %v y %v", s.x, s.y)
+	}
+}
