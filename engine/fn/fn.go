@@ -30,4 +30,7 @@ type Func struct {
 	// is for the user ("tolower(): argument 1 must be a string, got long") and the engine
 	// adds the position.
 	Bind func(args []Arg) (table.Type, Impl, error)
+	// Volatile functions (rand, new_guid) give a different value per row and call: the
+	// engine must not constant-fold them.
+	Volatile bool
 }
