@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -112,7 +113,7 @@ func (lx *lexer) next() Token {
 		return lx.quoted(start, start+1, false)
 	case (c == 'h' || c == 'H') && start+2 < len(src) && src[start+1] == '@' && (src[start+2] == '\'' || src[start+2] == '"'):
 		return lx.quoted(start, start+2, true)
-	case isDigit(c) || c == '.' && start+1 < len(src) && isDigit(src[start+1]):
+	case isDigit(c):
 		return lx.number(start)
 	case c == '!' && start+1 < len(src) && isIdentStart(src[start+1]) && src[start+1] < utf8.RuneSelf:
 		// `!has`, `!contains_cs`, `!in~`, `!between`: one negated-operator token.
@@ -153,6 +154,15 @@ func (lx *lexer) next() Token {
 		if lx.pos-start == 2 && src[start:lx.pos] == "in" {
 			lx.tilde()
 		}
+		if lx.pos < len(src) && (src[lx.pos] == '-' || src[lx.pos] == '.') {
+			for _, c := range compoundKeywords[src[start:lx.pos]] {
+				e := start + len(c)
+				if strings.HasPrefix(src[start:], c) && (e == len(src) || !isIdentChar(src[e])) {
+					lx.pos = e
+					break
+				}
+			}
+		}
 		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: src[start:lx.pos]}
 	}
 	for _, p := range puncts2 {
@@ -188,6 +198,30 @@ func (lx *lexer) tilde() {
 		lx.pos++
 	}
 }
+
+// compoundKeywords are the keywords with '-' or '.' inside, by their first word. Like
+// the official lexer, we read them as one token wherever they appear, so
+// `make-series` is never a subtraction.
+var compoundKeywords = func() map[string][]string {
+	m := map[string][]string{}
+	for _, k := range []string{"assert-schema", "commands-and-queries", "granny-asc", "granny-desc",
+		"graph-match", "graph-shortest-paths", "graph-to-table", "graph-mark-components",
+		"graph-where-nodes", "graph-where-edges", "graph-merge", "hint.concurrency", "hint.distribution",
+		"hint.materialized", "hint.num_partitions", "hint.shufflekey", "hint.spread", "hint.remote",
+		"hint.strategy", "hint.progressive_top", "macro-expand", "make-graph", "make-series",
+		"materialized-view-combine", "materialized-views", "mv-apply", "mv-expand", "parse-where",
+		"parse-kv", "partitioned-by", "project-away", "project-by-names", "project-keep",
+		"project-rename", "project-reorder", "project-smart", "sample-distinct", "set-or-append",
+		"set-or-replace", "top-hitters", "top-nested", "execute-and-cache"} {
+		first := k[:strings.IndexAny(k, "-.")]
+		m[first] = append(m[first], k)
+	}
+	// longest first, so graph-where-nodes wins over a shorter prefix
+	for _, l := range m {
+		sort.Slice(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
+	}
+	return m
+}()
 
 // timespanUnits are the suffixes of timespan literals with their length in ticks.
 var timespanUnits = map[string]float64{

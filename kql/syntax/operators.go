@@ -129,10 +129,8 @@ func parseProjectReorder(p *parser, start int, name string) Operator {
 		case p.is("asc") || p.is("desc"):
 			it.Order = p.tok().Text
 			p.next()
-		case p.is("granny") && p.isAt(1, "-") && (p.isAt(2, "asc") || p.isAt(2, "desc")):
-			it.Order = "granny-" + p.peek(2).Text
-			p.next()
-			p.next()
+		case p.is("granny-asc") || p.is("granny-desc"):
+			it.Order = p.tok().Text
 			p.next()
 		}
 		it.Span = span(p, is)
@@ -680,12 +678,8 @@ func parseFind(p *parser, start int, name string) Operator {
 	p.inSearch = true
 	op.Pred = p.parseExpr()
 	p.inSearch = save
-	if p.is("project-smart") || p.is("project") && p.isAt(1, "-") && p.isAt(2, "smart") {
+	if p.got("project-smart") {
 		op.Smart = true
-		for !p.is("smart") {
-			p.next()
-		}
-		p.next()
 		op.Project = []*Column{}
 	} else if p.got("project") {
 		op.Project = p.parseColumns()
@@ -897,11 +891,6 @@ func parseTopNested(p *parser, start int, name string) Operator {
 			break
 		}
 		p.got("top-nested")
-		if p.is("top") && p.isAt(1, "-") && p.isAt(2, "nested") {
-			p.next()
-			p.next()
-			p.next()
-		}
 	}
 	op.Span = span(p, start)
 	return op

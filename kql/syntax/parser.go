@@ -107,6 +107,11 @@ func (p *parser) errorAt(off, n int, msg, hint string) {
 // errExpected reports "expected X, found Y" at the current token.
 func (p *parser) errExpected(what string) {
 	t := p.tok()
+	if t.Kind == EOF {
+		// point just after the last token, not at trailing blank lines
+		p.errorAt(p.prevEnd(), 0, "expected "+what+", found end of query", "")
+		return
+	}
 	if t.Kind == BAD {
 		p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
 		return
@@ -140,7 +145,11 @@ func (p *parser) expectClose(closer string, openPos int, opener string) int {
 		return -1
 	}
 	l, c := Position(p.src, openPos)
-	p.errorAt(t.Pos, t.End-t.Pos, fmt.Sprintf("expected '%s' to close '%s' at %d:%d, found %s", closer, opener, l, c, describe(t)), "")
+	at := t.Pos
+	if t.Kind == EOF {
+		at = p.prevEnd()
+	}
+	p.errorAt(at, t.End-t.Pos, fmt.Sprintf("expected '%s' to close '%s' at %d:%d, found %s", closer, opener, l, c, describe(t)), "")
 	return -1
 }
 
@@ -689,6 +698,37 @@ func (p *parser) isSourceOpStart() bool {
 	return false
 }
 
+// startOps are the pipe operators the official parser also accepts at the start of a
+// query, on an implicit input (`where x > 1` alone is a valid query); the value says
+// whether the keyword is reserved (always an operator) or may also name a table.
+var startOps = map[string]bool{
+	"where": true, "project": true, "project-away": true, "project-keep": true,
+	"project-rename": true, "project-reorder": true, "project-smart": true, "mv-expand": true,
+	"parse-where": true, "parse-kv": true, "make-series": true, "as": true, "invoke": true,
+	"sample": true, "sample-distinct": true, "top-hitters": true, "top-nested": true,
+	"count": false, "render": false, "mv-apply": false, "consume": false, "facet": false,
+	"getschema": false, "partition": false, "reduce": false, "serialize": false,
+}
+
+// isStartOperator reports whether the query starts with an operator on an implicit
+// input.
+func (p *parser) isStartOperator() bool {
+	t := p.tok()
+	if t.Kind != IDENT {
+		return false
+	}
+	name, n := p.operatorName()
+	reserved, ok := startOps[name]
+	if !ok {
+		return false
+	}
+	if reserved || n > 1 {
+		return true
+	}
+	next := p.peek(n)
+	return next.Kind == IDENT || next.Kind == STRING
+}
+
 // parseQueryExpr parses a tabular or scalar expression: a source operator or an
 // expression, followed by any number of `| operator`.
 func (p *parser) parseQueryExpr() Expr {
@@ -699,7 +739,7 @@ func (p *parser) parseQueryExpr() Expr {
 	defer p.leave()
 	start := p.tok().Pos
 	var pipe *PipeExpr
-	if p.isSourceOpStart() {
+	if p.isSourceOpStart() || p.isStartOperator() {
 		pipe = &PipeExpr{Ops: []Operator{p.parseOperator(true)}}
 	} else {
 		x := p.parseExpr()
@@ -1067,8 +1107,8 @@ func (p *parser) parsePostfix() Expr {
 	}
 }
 
-// reservedWords cannot be used as plain names in expressions.
-var reservedWords = map[string]bool{"and": true, "or": true, "by": true}
+// reservedWords cannot start an expression at all (they end one).
+var reservedWords = map[string]bool{"and": true, "or": true}
 
 func (p *parser) parsePrimary() Expr {
 	t := p.tok()
@@ -1127,7 +1167,9 @@ func (p *parser) parseParen() Expr {
 	}
 	x := p.parseQueryExpr()
 	if p.is(",") {
+		// a tuple is not an expression (only in/has_any lists and calls take them)
 		l := &ListExpr{Elems: []Expr{x}}
+		p.expectClose(")", open, "(")
 		for p.got(",") {
 			l.Elems = append(l.Elems, p.parseQueryExpr())
 		}
@@ -1218,12 +1260,20 @@ func (p *parser) parseIdentExpr() Expr {
 		p.next()
 		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: strings.EqualFold(t.Text, "true"), Raw: t.Text}
 	}
-	if reservedWords[t.Text] || strings.HasPrefix(t.Text, "!") || stringOps[t.Text] && !p.nameFollows() {
+	if reservedWords[t.Text] || strings.HasPrefix(t.Text, "!") {
 		p.errExpected("an expression")
 		return &BadExpr{Span{t.Pos, t.Pos}}
 	}
+	if reservedAlways[t.Text] || reservedExceptDecl[t.Text] {
+		p.errKeywordName(t)
+	}
 	p.next()
 	return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+}
+
+// errKeywordName reports a keyword used as a plain name.
+func (p *parser) errKeywordName(t *Token) {
+	p.errorAt(t.Pos, t.End-t.Pos, "'"+t.Text+"' is a keyword and cannot be used as a name here", "write it as ['"+t.Text+"']")
 }
 
 // nameFollows reports whether the identifier at the cursor is used as a name: what
@@ -1320,6 +1370,9 @@ func (p *parser) parseColumn() *Column {
 	start := p.tok().Pos
 	c := &Column{}
 	if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
+		if t := p.tok(); k == 1 && (reservedAlways[t.Text] || notDeclNames[t.Text]) {
+			p.errKeywordName(t)
+		}
 		c.Names = []*Ident{p.parseName("")}
 		p.next()
 	} else if p.is("(") && p.isTupleAssign() {
