@@ -1,6 +1,8 @@
 package render
 
 import (
+	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/kqlkernel/kqlkernel/table"
@@ -62,4 +64,28 @@ func twoY(t testing.TB) *table.Table {
 		}
 	}
 	return tb
+}
+
+// TestDumpLarge draws a million-point jagged series (only when RENDER_DUMP is set: it is
+// for looking at, the benchmarks in bench/render time it).
+func TestDumpLarge(t *testing.T) {
+	if os.Getenv("RENDER_DUMP") == "" {
+		t.Skip("set RENDER_DUMP=dir to write the PNG")
+	}
+	tb := table.New("T", table.Schema{{Name: "TimeGenerated", Type: table.TypeDateTime}, {Name: "value", Type: table.TypeReal}})
+	v := 0.0
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 1_000_000; i++ {
+		v += r.NormFloat64()
+		val := any(v + 10*r.Float64())
+		if i > 500_000 && i < 520_000 {
+			val = nil // a gap
+		}
+		_ = tb.AppendRow(t0+table.DateTime(i)*table.DateTime(table.Second), val)
+	}
+	b, err := Chart(tb, &table.RenderSpec{Visualization: "timechart", Title: "1M points, a gap of 20k nulls"}, ChartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump(t, "large", b)
 }
