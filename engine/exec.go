@@ -1,0 +1,325 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kqlkernel/kqlkernel/engine/fn"
+	"github.com/kqlkernel/kqlkernel/table"
+)
+
+// batchSize is the number of rows an operator handles at a time: big enough to amortise
+// per-batch costs, small enough that a cancel is noticed within milliseconds.
+const batchSize = 1 << 15
+
+// batch is a slice of rows as column vectors (each of n values, or Const).
+type batch struct {
+	cols []*table.Vector
+	n    int
+}
+
+// step is a streaming operator: batch in, batch out, no state across batches.
+type step interface {
+	apply(ec *evalCtx, b *batch) (*batch, error)
+	outSchema() table.Schema
+}
+
+// node is a plan node producing a table.
+type node interface {
+	schema() table.Schema
+	run(q *query) (*table.Table, error)
+}
+
+// evalCtx is the per-worker state of expression evaluation.
+type evalCtx struct {
+	q    *query
+	fctx *fn.Context
+}
+
+// query is the state of one Run.
+type query struct {
+	ctx      context.Context
+	db       Database
+	src      string
+	opts     Options
+	fctx     fn.Context
+	workers  int
+	noTrunc  bool
+	render   *table.RenderSpec
+	funcs    funcRegistry
+	maxRows  int
+	maxBytes int64
+}
+
+func newQuery(ctx context.Context, db Database, src string, opts Options) *query {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	w := opts.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	q := &query{ctx: ctx, db: db, src: src, opts: opts, workers: w, funcs: defaultFuncs{}}
+	q.fctx.Now = table.FromTime(now.UTC())
+	q.maxRows, q.maxBytes = opts.MaxRows, opts.MaxBytes
+	if q.maxRows == 0 {
+		q.maxRows = DefaultMaxRows
+	}
+	if q.maxBytes == 0 {
+		q.maxBytes = DefaultMaxBytes
+	}
+	return q
+}
+
+func (q *query) newEval() *evalCtx {
+	c := q.fctx
+	return &evalCtx{q: q, fctx: &c}
+}
+
+// errStop ends a scan early without an error (take has enough rows).
+var errStop = errors.New("stop")
+
+// tableBatches returns the number of batches of a table with rows rows.
+func numBatches(rows int) int { return (rows + batchSize - 1) / batchSize }
+
+func sliceBatch(t *table.Table, i int) *batch {
+	rows := t.Rows()
+	from := i * batchSize
+	to := min(from+batchSize, rows)
+	b := &batch{cols: make([]*table.Vector, len(t.Columns)), n: to - from}
+	for c, col := range t.Columns {
+		if from == 0 && to == rows {
+			b.cols[c] = col.Data
+		} else {
+			b.cols[c] = col.Data.Slice(from, to)
+		}
+	}
+	return b
+}
+
+// stream runs n's rows through sink in batches. A chain node is not materialized: its
+// steps run per batch on the workers. sink gets the worker number and the batch's index
+// (batches may arrive out of order when several workers run); it must be safe for
+// concurrent use across workers. workers caps the parallelism (0 = the query's).
+func (q *query) stream(n node, workers int, sink func(w, idx int, b *batch) error) error {
+	var steps []step
+	src := n
+	if c, ok := n.(*chainNode); ok {
+		steps, src = c.steps, c.in
+	}
+	t, err := src.run(q)
+	if err != nil {
+		return err
+	}
+	return q.streamTable(t, steps, workers, sink)
+}
+
+func (q *query) streamTable(t *table.Table, steps []step, workers int, sink func(w, idx int, b *batch) error) error {
+	nb := numBatches(t.Rows())
+	if workers <= 0 || workers > q.workers {
+		workers = q.workers
+	}
+	if workers > nb {
+		workers = nb
+	}
+	if nb == 0 {
+		// Still run the steps once so that operators see an empty batch with the right
+		// schema (and a no-key summarize yields its one row).
+		b := &batch{cols: make([]*table.Vector, len(t.Columns))}
+		for c, col := range t.Columns {
+			b.cols[c] = table.NewVector(col.Type, 0)
+		}
+		ec := q.newEval()
+		for _, s := range steps {
+			if b, err := s.apply(ec, b); err != nil {
+				return err
+			} else {
+				_ = b
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var firstErr error
+	var once sync.Once
+	var stop atomic.Bool
+	work := func(w int) {
+		ec := q.newEval()
+		for !stop.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= nb {
+				return
+			}
+			if err := q.ctx.Err(); err != nil {
+				once.Do(func() { firstErr = err })
+				stop.Store(true)
+				return
+			}
+			b := sliceBatch(t, i)
+			var err error
+			for _, s := range steps {
+				if b, err = s.apply(ec, b); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = sink(w, i, b)
+			}
+			if err != nil {
+				once.Do(func() { firstErr = err })
+				stop.Store(true)
+				return
+			}
+		}
+	}
+	if workers <= 1 {
+		work(0)
+	} else {
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				work(w)
+			}(w)
+		}
+		wg.Wait()
+	}
+	if firstErr == errStop {
+		return nil
+	}
+	return firstErr
+}
+
+// materialize runs n and returns its rows as a table, in order.
+func (q *query) materialize(n node) (*table.Table, error) {
+	c, ok := n.(*chainNode)
+	if !ok {
+		return n.run(q)
+	}
+	var mu sync.Mutex
+	parts := map[int]*batch{}
+	err := q.stream(n, 0, func(w, idx int, b *batch) error {
+		mu.Lock()
+		parts[idx] = b
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return batchesToTable(c.schema(), parts), nil
+}
+
+func batchesToTable(sch table.Schema, parts map[int]*batch) *table.Table {
+	idxs := make([]int, 0, len(parts))
+	for i := range parts {
+		idxs = append(idxs, i)
+	}
+	sortInts(idxs)
+	t := &table.Table{Columns: make([]table.Column, len(sch))}
+	for c, cs := range sch {
+		vs := make([]*table.Vector, 0, len(idxs))
+		lens := make([]int, 0, len(idxs))
+		for _, i := range idxs {
+			b := parts[i]
+			if b.n == 0 {
+				continue
+			}
+			vs = append(vs, b.cols[c])
+			lens = append(lens, b.n)
+		}
+		var data *table.Vector
+		if len(vs) == 1 {
+			data = vs[0].Expand(lens[0])
+		} else {
+			data = table.Concat(cs.Type, vs, lens)
+		}
+		t.Columns[c] = table.Column{Name: cs.Name, Type: cs.Type, Data: data}
+	}
+	return t
+}
+
+// batchToTable turns one batch into a table with the given schema.
+func batchToTable(sch table.Schema, b *batch) *table.Table {
+	return batchesToTable(sch, map[int]*batch{0: b})
+}
+
+// tableBatch returns the whole table as one batch.
+func tableBatch(t *table.Table) *batch {
+	b := &batch{cols: make([]*table.Vector, len(t.Columns)), n: t.Rows()}
+	for i, c := range t.Columns {
+		b.cols[i] = c.Data
+	}
+	return b
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
+
+// chainNode is a source followed by streaming steps; it is only materialized when a
+// breaker or the result needs it.
+type chainNode struct {
+	in    node
+	steps []step
+}
+
+func (c *chainNode) schema() table.Schema {
+	if len(c.steps) == 0 {
+		return c.in.schema()
+	}
+	return c.steps[len(c.steps)-1].outSchema()
+}
+
+func (c *chainNode) run(q *query) (*table.Table, error) { return q.materialize(c) }
+
+// addStep appends a streaming step to in, extending an existing chain.
+func addStep(in node, s step) node {
+	if c, ok := in.(*chainNode); ok {
+		steps := append(append([]step(nil), c.steps...), s)
+		return &chainNode{in: c.in, steps: steps}
+	}
+	return &chainNode{in: in, steps: []step{s}}
+}
+
+// tableNode is a fixed table (a database table, datatable, a materialized let).
+type tableNode struct {
+	t *table.Table
+}
+
+func (n *tableNode) schema() table.Schema               { return n.t.Schema() }
+func (n *tableNode) run(q *query) (*table.Table, error) { return n.t, nil }
+
+// cachedNode runs its input once per query (let-bound tables, materialize()).
+type cachedNode struct {
+	in   node
+	name string // set by `as`
+	once sync.Once
+	t    *table.Table
+	err  error
+}
+
+func (n *cachedNode) schema() table.Schema { return n.in.schema() }
+func (n *cachedNode) run(q *query) (*table.Table, error) {
+	n.once.Do(func() { n.t, n.err = q.materialize(n.in) })
+	return n.t, n.err
+}
+
+// funcNode runs an arbitrary function (used by operators that need the whole input).
+type funcNode struct {
+	sch table.Schema
+	f   func(q *query) (*table.Table, error)
+}
+
+func (n *funcNode) schema() table.Schema               { return n.sch }
+func (n *funcNode) run(q *query) (*table.Table, error) { return n.f(q) }

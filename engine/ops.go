@@ -1,0 +1,927 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kqlkernel/kqlkernel/kql/syntax"
+	"github.com/kqlkernel/kqlkernel/table"
+)
+
+// bindPipe binds a pipeline. input is the implicit input of a sub-query (mv-apply,
+// facet ...) or nil.
+func (q *query) bindPipe(sc *scope, p *syntax.PipeExpr, input node) (node, error) {
+	ops := p.Ops
+	var cur node
+	switch {
+	case p.Source != nil:
+		n, err := q.bindTab(sc, p.Source)
+		if err != nil {
+			return nil, err
+		}
+		cur = n
+	case input != nil:
+		cur = input
+	default:
+		if len(ops) == 0 {
+			return nil, semErr(p, "empty query")
+		}
+		n, err := q.bindSource(sc, ops[0])
+		if err != nil {
+			return nil, err
+		}
+		cur, ops = n, ops[1:]
+	}
+	for i, op := range ops {
+		n, err := q.bindOp(sc, cur, op, ops[i+1:])
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := n.(*deferredNode); ok {
+			// The rest of the pipeline was bound by the deferred node at run time.
+			return d, nil
+		}
+		cur = n
+	}
+	return cur, nil
+}
+
+// bindSource binds an operator that starts a pipeline.
+func (q *query) bindSource(sc *scope, op syntax.Operator) (node, error) {
+	switch op := op.(type) {
+	case *syntax.PrintOp:
+		return q.bindPrint(sc, op)
+	case *syntax.RangeOp:
+		return q.bindRange(sc, op)
+	case *syntax.DatatableOp:
+		return q.bindDatatable(sc, op)
+	case *syntax.UnionOp:
+		return q.bindUnion(sc, nil, op)
+	case *syntax.EvaluateOp:
+		return q.bindEvaluate(sc, nil, op, nil)
+	}
+	return nil, unsupported(op, fmt.Sprintf("'%s' as a source", op.OpName()))
+}
+
+func (q *query) bindOp(sc *scope, in node, op syntax.Operator, rest []syntax.Operator) (node, error) {
+	switch op := op.(type) {
+	case *syntax.WhereOp:
+		if j, ok := in.(*joinNode); ok && j.kind == "innerunique" {
+			// Kusto filters the left side before an innerunique join picks its one row
+			// per key when the predicate reads left columns only; so do we.
+			if pred, err := q.bindScalar(sc, &rowCtx{sch: j.left.schema()}, op.Pred); err == nil && pred.typ() == table.TypeBool {
+				nj := *j
+				nj.left = addStep(j.left, &filterStep{pred: pred, sch: j.left.schema()})
+				return &nj, nil
+			}
+		}
+		rc := &rowCtx{sch: in.schema()}
+		pred, err := q.bindScalar(sc, rc, op.Pred)
+		if err != nil {
+			return nil, err
+		}
+		if pred.typ() != table.TypeBool {
+			return nil, semErr(op.Pred, "where: the predicate must be bool, got %s", pred.typ())
+		}
+		return addStep(in, &filterStep{pred: pred, sch: in.schema()}), nil
+	case *syntax.ProjectOp:
+		return q.bindProject(sc, in, op.Cols, false, false)
+	case *syntax.ExtendOp:
+		return q.bindProject(sc, in, op.Cols, true, false)
+	case *syntax.SerializeOp:
+		return q.bindProject(sc, in, op.Cols, true, true)
+	case *syntax.ProjectAwayOp:
+		sch := in.schema()
+		drop := map[int]bool{}
+		for _, n := range op.Names {
+			idx, err := matchNames(sch, n)
+			if err != nil {
+				return nil, err
+			}
+			for _, i := range idx {
+				drop[i] = true
+			}
+		}
+		var keep []int
+		for i := range sch {
+			if !drop[i] {
+				keep = append(keep, i)
+			}
+		}
+		return addStep(in, selectStep(sch, keep, nil)), nil
+	case *syntax.ProjectKeepOp:
+		sch := in.schema()
+		want := map[int]bool{}
+		for _, n := range op.Names {
+			idx, err := matchNames(sch, n)
+			if err != nil {
+				return nil, err
+			}
+			for _, i := range idx {
+				want[i] = true
+			}
+		}
+		var keep []int
+		for i := range sch {
+			if want[i] {
+				keep = append(keep, i)
+			}
+		}
+		return addStep(in, selectStep(sch, keep, nil)), nil
+	case *syntax.ProjectRenameOp:
+		sch := in.schema()
+		names := make([]string, len(sch))
+		for i, c := range sch {
+			names[i] = c.Name
+		}
+		for _, c := range op.Cols {
+			id, ok := c.X.(*syntax.Ident)
+			if !ok || len(c.Names) != 1 {
+				return nil, semErr(c, "project-rename expects New = Old")
+			}
+			i := findCol(sch, id.Name)
+			if i < 0 {
+				return nil, q.unknownName(id, &rowCtx{sch: sch}, sc)
+			}
+			names[i] = c.Names[0].Name
+		}
+		keep := make([]int, len(sch))
+		for i := range keep {
+			keep[i] = i
+		}
+		return addStep(in, selectStep(sch, keep, names)), nil
+	case *syntax.ProjectReorderOp:
+		sch := in.schema()
+		used := map[int]bool{}
+		var order []int
+		for _, it := range op.Items {
+			idx, err := matchNames(sch, it.Name)
+			if err != nil {
+				return nil, err
+			}
+			if it.Order == "asc" || it.Order == "granny-asc" {
+				sort.SliceStable(idx, func(a, b int) bool { return sch[idx[a]].Name < sch[idx[b]].Name })
+			} else if it.Order == "desc" || it.Order == "granny-desc" {
+				sort.SliceStable(idx, func(a, b int) bool { return sch[idx[a]].Name > sch[idx[b]].Name })
+			}
+			for _, i := range idx {
+				if !used[i] {
+					used[i] = true
+					order = append(order, i)
+				}
+			}
+		}
+		for i := range sch {
+			if !used[i] {
+				order = append(order, i)
+			}
+		}
+		return addStep(in, selectStep(sch, order, nil)), nil
+	case *syntax.SummarizeOp:
+		return q.bindSummarize(sc, in, op.Aggs, op.By, op)
+	case *syntax.CountOp:
+		return q.countNode(in), nil
+	case *syntax.DistinctOp:
+		var by []*syntax.Column
+		star := len(op.Cols) == 1
+		if star {
+			_, star = op.Cols[0].X.(*syntax.StarExpr)
+		}
+		if star || len(op.Cols) == 0 {
+			for _, c := range in.schema() {
+				by = append(by, &syntax.Column{X: &syntax.Ident{Name: c.Name, Span: op.Span}, Span: op.Span})
+			}
+		} else {
+			by = op.Cols
+		}
+		return q.bindSummarize(sc, in, nil, by, op)
+	case *syntax.TakeOp:
+		n, err := q.constInt(sc, op.Count)
+		if err != nil {
+			return nil, err
+		}
+		return &takeNode{in: in, n: n}, nil
+	case *syntax.SortOp:
+		return q.bindSort(sc, in, op.By, -1)
+	case *syntax.TopOp:
+		n, err := q.constInt(sc, op.Count)
+		if err != nil {
+			return nil, err
+		}
+		return q.bindSort(sc, in, op.By, n)
+	case *syntax.JoinOp:
+		return q.bindJoin(sc, in, op.Kind, op.Right, op.On, op, false)
+	case *syntax.LookupOp:
+		return q.bindJoin(sc, in, op.Kind, op.Right, op.On, op, true)
+	case *syntax.UnionOp:
+		return q.bindUnion(sc, in, op)
+	case *syntax.RenderOp:
+		spec := renderSpec(op)
+		return &funcNode{sch: in.schema(), f: func(q *query) (*table.Table, error) {
+			t, err := q.materialize(in)
+			if err == nil {
+				q.render = spec
+			}
+			return t, err
+		}}, nil
+	case *syntax.AsOp:
+		c := &cachedNode{in: in}
+		if op.Name != nil {
+			c.name = op.Name.Name
+			sc.names[op.Name.Name] = &symbol{tab: c}
+		}
+		return c, nil
+	case *syntax.GetSchemaOp:
+		return getSchemaNode(in.schema()), nil
+	case *syntax.MvExpandOp:
+		return q.bindMvExpand(sc, in, op)
+	case *syntax.InvokeOp:
+		call, ok := op.Call.(*syntax.CallExpr)
+		if !ok {
+			return nil, semErr(op, "invoke expects a function call")
+		}
+		sym := sc.lookup(call.Fun.Name)
+		if sym == nil || sym.lambda == nil {
+			return nil, semErr(call.Fun, "unknown function '%s'", call.Fun.Name)
+		}
+		inner, err := q.bindLambdaArgs(sc, &rowCtx{}, sym, call.Args, call, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range sym.lambda.Body.Stmts {
+			if l, ok := st.(*syntax.LetStmt); ok {
+				if err := q.bindLet(inner, l.Name.Name, l.Value); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return q.bindTab(inner, sym.lambda.Body.Result)
+	case *syntax.PrintOp, *syntax.RangeOp, *syntax.DatatableOp:
+		return nil, semErr(op, "'%s' must start a query", op.OpName())
+	case *syntax.ParseOp:
+		return q.bindParse(sc, in, op)
+	case *syntax.MakeSeriesOp:
+		return q.bindMakeSeries(sc, in, op)
+	case *syntax.EvaluateOp:
+		return q.bindEvaluate(sc, in, op, rest)
+	case *syntax.MvApplyOp:
+		return q.bindMvApply(sc, in, op)
+	case *syntax.TopNestedOp:
+		return q.bindTopNested(sc, in, op)
+	case *syntax.SampleOp:
+		n, err := q.constInt(sc, op.Count)
+		if err != nil {
+			return nil, err
+		}
+		return &takeNode{in: in, n: n}, nil
+	case *syntax.BadOp:
+		return nil, semErr(op, "unknown operator '%s'", op.Name)
+	}
+	return nil, unsupported(op, fmt.Sprintf("operator '%s'", op.OpName()))
+}
+
+func (q *query) constInt(sc *scope, e syntax.Expr) (int, error) {
+	x, err := q.bindScalar(sc, &rowCtx{}, e)
+	if err != nil {
+		return 0, err
+	}
+	c, ok := x.(*constExpr)
+	if !ok {
+		return 0, semErr(e, "expected a constant number")
+	}
+	switch v := c.value().(type) {
+	case int64:
+		return int(v), nil
+	case int32:
+		return int(v), nil
+	case float64:
+		return int(v), nil
+	}
+	return 0, semErr(e, "expected a constant number, got %s", c.typ())
+}
+
+// matchNames resolves an *Ident or *Wildcard against a schema.
+func matchNames(sch table.Schema, n syntax.Expr) ([]int, error) {
+	switch n := n.(type) {
+	case *syntax.Ident:
+		for i, c := range sch {
+			if c.Name == n.Name {
+				return []int{i}, nil
+			}
+		}
+		err := semErr(n, "unknown column '%s'", n.Name)
+		var cands []string
+		for _, c := range sch {
+			cands = append(cands, c.Name)
+		}
+		if h := didYouMean(n.Name, cands); h != "" {
+			err.Hint = fmt.Sprintf("did you mean '%s'?", h)
+		}
+		return nil, err
+	case *syntax.Wildcard:
+		var out []int
+		for i, c := range sch {
+			if wildMatch(n.Pattern, c.Name) {
+				out = append(out, i)
+			}
+		}
+		return out, nil
+	case *syntax.StarExpr:
+		out := make([]int, len(sch))
+		for i := range out {
+			out[i] = i
+		}
+		return out, nil
+	}
+	return nil, semErr(n, "expected a column name")
+}
+
+func wildMatch(pat, s string) bool {
+	parts := strings.Split(pat, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i := 1; i < len(parts); i++ {
+		p := parts[i]
+		if i == len(parts)-1 {
+			return strings.HasSuffix(s, p)
+		}
+		j := strings.Index(s, p)
+		if j < 0 {
+			return false
+		}
+		s = s[j+len(p):]
+	}
+	return true
+}
+
+// ---------------------------------------------------------------------------------------
+// Streaming steps
+
+type filterStep struct {
+	pred expr
+	sch  table.Schema
+}
+
+func (s *filterStep) outSchema() table.Schema { return s.sch }
+
+func (s *filterStep) apply(ec *evalCtx, b *batch) (*batch, error) {
+	p, err := s.pred.eval(ec, b)
+	if err != nil {
+		return nil, err
+	}
+	if p.Const {
+		if truthy(p, 0) {
+			return b, nil
+		}
+		return takeBatch(b, nil), nil
+	}
+	rows := make([]int, 0, b.n)
+	if p.Type == table.TypeBool && p.Nulls == nil {
+		for i, v := range p.Bools[:b.n] {
+			if v {
+				rows = append(rows, i)
+			}
+		}
+	} else {
+		for i := 0; i < b.n; i++ {
+			if truthy(p, i) {
+				rows = append(rows, i)
+			}
+		}
+	}
+	if len(rows) == b.n {
+		return b, nil
+	}
+	return takeBatch(b, rows), nil
+}
+
+// takeBatch gathers rows of every column (Const columns stay Const).
+func takeBatch(b *batch, rows []int) *batch {
+	out := &batch{cols: make([]*table.Vector, len(b.cols)), n: len(rows)}
+	if rows == nil {
+		rows = []int{}
+	}
+	for i, c := range b.cols {
+		if c.Const {
+			out.cols[i] = c
+		} else {
+			out.cols[i] = c.Take(rows)
+		}
+	}
+	return out
+}
+
+type projectStep struct {
+	exprs []expr
+	sch   table.Schema
+}
+
+func (s *projectStep) outSchema() table.Schema { return s.sch }
+
+func (s *projectStep) apply(ec *evalCtx, b *batch) (*batch, error) {
+	out := &batch{cols: make([]*table.Vector, len(s.exprs)), n: b.n}
+	for i, e := range s.exprs {
+		v, err := e.eval(ec, b)
+		if err != nil {
+			return nil, err
+		}
+		if v.Type != s.sch[i].Type {
+			v = convertVector(v, s.sch[i].Type, b.n)
+		}
+		out.cols[i] = v
+	}
+	return out, nil
+}
+
+// selectStep picks (and optionally renames) input columns.
+func selectStep(sch table.Schema, idx []int, names []string) *projectStep {
+	s := &projectStep{}
+	for _, i := range idx {
+		name := sch[i].Name
+		if names != nil {
+			name = names[i]
+		}
+		s.exprs = append(s.exprs, &colExpr{idx: i, t: sch[i].Type})
+		s.sch = append(s.sch, table.ColumnSchema{Name: name, Type: sch[i].Type})
+	}
+	return s
+}
+
+// bindProject binds project (extend=false) or extend/serialize (extend=true).
+func (q *query) bindProject(sc *scope, in node, cols []*syntax.Column, extend, serialize bool) (node, error) {
+	sch := in.schema()
+	win := &windowInfo{}
+	rc := &rowCtx{sch: sch, window: win}
+	step := &projectStep{}
+	nm := newNamer()
+	if extend {
+		for i, c := range sch {
+			step.exprs = append(step.exprs, &colExpr{idx: i, t: c.Type})
+			step.sch = append(step.sch, c)
+			nm.used[c.Name] = true
+		}
+	}
+	for _, c := range cols {
+		if _, ok := c.X.(*syntax.StarExpr); ok {
+			continue
+		}
+		x, err := q.bindScalar(sc, rc, c.X)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.Names) > 1 {
+			return nil, unsupported(c, "assigning several names to one expression")
+		}
+		name := ""
+		explicit := len(c.Names) == 1
+		if explicit {
+			name = c.Names[0].Name
+		} else {
+			name = exprNameRow(c.X, sch)
+		}
+		if extend && name != "" {
+			if i := findCol(step.sch, name); i >= 0 {
+				// extend replaces a column of the same name in place.
+				step.exprs[i] = x
+				step.sch[i] = table.ColumnSchema{Name: name, Type: x.typ()}
+				continue
+			}
+		}
+		if !extend && name != "" && findCol(step.sch, name) >= 0 {
+			if explicit || isPlainColumn(c.X) {
+				return nil, semErr(c, "a column named '%s' is already in the projection", name)
+			}
+			name = nm.unique(name)
+		} else if name == "" {
+			name = nm.column()
+		} else {
+			name = nm.unique(name)
+		}
+		step.exprs = append(step.exprs, x)
+		step.sch = append(step.sch, table.ColumnSchema{Name: name, Type: x.typ()})
+	}
+	if win.used {
+		// Row-order functions need the whole input in one batch.
+		return &wholeNode{in: in, step: step}, nil
+	}
+	return addStep(in, step), nil
+}
+
+func isPlainColumn(e syntax.Expr) bool {
+	_, ok := e.(*syntax.Ident)
+	return ok
+}
+
+func exprNameRow(e syntax.Expr, row table.Schema) string {
+	if c, ok := e.(*syntax.CallExpr); ok {
+		return callName(c, row)
+	}
+	return exprName(e)
+}
+
+// wholeNode runs a step over the whole input as one batch (window functions).
+type wholeNode struct {
+	in   node
+	step step
+}
+
+func (n *wholeNode) schema() table.Schema { return n.step.outSchema() }
+func (n *wholeNode) run(q *query) (*table.Table, error) {
+	t, err := q.materialize(n.in)
+	if err != nil {
+		return nil, err
+	}
+	b, err := n.step.apply(q.newEval(), tableBatch(t))
+	if err != nil {
+		return nil, err
+	}
+	return batchToTable(n.schema(), b), nil
+}
+
+// deferredNode binds the rest of a pipeline once its input ran (operators whose output
+// schema depends on the data: bag_unpack, pivot).
+type deferredNode struct {
+	sch table.Schema
+	f   func(q *query) (*table.Table, error)
+}
+
+func (n *deferredNode) schema() table.Schema               { return n.sch }
+func (n *deferredNode) run(q *query) (*table.Table, error) { return n.f(q) }
+
+// ---------------------------------------------------------------------------------------
+// take, sort, top
+
+type takeNode struct {
+	in node
+	n  int
+}
+
+func (n *takeNode) schema() table.Schema { return n.in.schema() }
+func (n *takeNode) run(q *query) (*table.Table, error) {
+	var parts = map[int]*batch{}
+	got := 0
+	err := q.stream(n.in, 1, func(w, idx int, b *batch) error {
+		if got >= n.n {
+			return errStop
+		}
+		if got+b.n > n.n {
+			rows := make([]int, n.n-got)
+			for i := range rows {
+				rows[i] = i
+			}
+			b = takeBatch(b, rows)
+		}
+		parts[idx] = b
+		got += b.n
+		if got >= n.n {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return batchesToTable(n.schema(), parts), nil
+}
+
+type sortKey struct {
+	e          expr
+	desc       bool
+	nullsFirst bool
+}
+
+type sortNode struct {
+	in    node
+	keys  []sortKey
+	limit int
+}
+
+func (q *query) bindSort(sc *scope, in node, by []*syntax.SortKey, limit int) (node, error) {
+	rc := &rowCtx{sch: in.schema()}
+	n := &sortNode{in: in, limit: limit}
+	for _, k := range by {
+		x, err := q.bindScalar(sc, rc, k.X)
+		if err != nil {
+			return nil, err
+		}
+		desc := !k.Asc
+		nf := !desc
+		if k.NullsFirst {
+			nf = true
+		} else if k.NullsLast {
+			nf = false
+		}
+		n.keys = append(n.keys, sortKey{e: x, desc: desc, nullsFirst: nf})
+	}
+	return n, nil
+}
+
+func (n *sortNode) schema() table.Schema { return n.in.schema() }
+func (n *sortNode) run(q *query) (*table.Table, error) {
+	t, err := q.materialize(n.in)
+	if err != nil {
+		return nil, err
+	}
+	rows := t.Rows()
+	b := tableBatch(t)
+	ec := q.newEval()
+	keys := make([]*table.Vector, len(n.keys))
+	for i, k := range n.keys {
+		if keys[i], err = k.e.eval(ec, b); err != nil {
+			return nil, err
+		}
+	}
+	perm := make([]int, rows)
+	for i := range perm {
+		perm[i] = i
+	}
+	if err := q.ctx.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(perm, func(a, b int) bool {
+		for i, k := range n.keys {
+			va, vb := at(keys[i], perm[a]), at(keys[i], perm[b])
+			na, nb := isNullish(va), isNullish(vb)
+			if na || nb {
+				if na && nb {
+					continue
+				}
+				return na == k.nullsFirst
+			}
+			c := compareValues(va, vb)
+			if c == 0 {
+				continue
+			}
+			if k.desc {
+				return c > 0
+			}
+			return c < 0
+		}
+		return false
+	})
+	if n.limit >= 0 && n.limit < len(perm) {
+		perm = perm[:n.limit]
+	}
+	return batchToTable(n.schema(), takeBatch(b, perm)), nil
+}
+
+func isNullish(x any) bool {
+	return x == nil
+}
+
+// ---------------------------------------------------------------------------------------
+// Sources
+
+func printNode(sch table.Schema, exprs []expr) node {
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		b := &batch{n: 1}
+		out := &table.Table{}
+		ec := q.newEval()
+		for i, e := range exprs {
+			v, err := e.eval(ec, b)
+			if err != nil {
+				return nil, err
+			}
+			v = v.Expand(1)
+			if v.Len() > 1 {
+				v = v.Slice(0, 1)
+			}
+			out.Columns = append(out.Columns, table.Column{Name: sch[i].Name, Type: sch[i].Type, Data: convertVector(v, sch[i].Type, 1)})
+		}
+		return out, nil
+	}}
+}
+
+func (q *query) bindPrint(sc *scope, op *syntax.PrintOp) (node, error) {
+	var sch table.Schema
+	var exprs []expr
+	nm := newNamer()
+	for i, c := range op.Cols {
+		x, err := q.bindScalar(sc, &rowCtx{}, c.X)
+		if err != nil {
+			return nil, err
+		}
+		name := ""
+		if len(c.Names) > 0 {
+			name = c.Names[0].Name
+		} else {
+			name = fmt.Sprintf("print_%d", i)
+		}
+		name = nm.unique(name)
+		sch = append(sch, table.ColumnSchema{Name: name, Type: x.typ()})
+		exprs = append(exprs, x)
+	}
+	return printNode(sch, exprs), nil
+}
+
+func (q *query) bindRange(sc *scope, op *syntax.RangeOp) (node, error) {
+	rc := &rowCtx{}
+	from, err := q.bindScalar(sc, rc, op.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := q.bindScalar(sc, rc, op.To)
+	if err != nil {
+		return nil, err
+	}
+	stp, err := q.bindScalar(sc, rc, op.Step)
+	if err != nil {
+		return nil, err
+	}
+	fc, ok1 := from.(*constExpr)
+	tc, ok2 := to.(*constExpr)
+	sc3, ok3 := stp.(*constExpr)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, semErr(op, "range: from, to and step must be constants")
+	}
+	t := from.typ()
+	if t == table.TypeInt {
+		t = table.TypeLong
+	}
+	sch := table.Schema{{Name: op.Name.Name, Type: t}}
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		v := table.NewVector(t, 0)
+		f, tv, s := fc.value(), tc.value(), sc3.value()
+		if f == nil || tv == nil || s == nil {
+			return &table.Table{Columns: []table.Column{{Name: sch[0].Name, Type: t, Data: v}}}, nil
+		}
+		switch t {
+		case table.TypeReal:
+			a, _ := toFloat(f)
+			b, _ := toFloat(tv)
+			st, _ := toFloat(s)
+			if st == 0 {
+				return nil, semErr(op.Step, "range: step must not be zero")
+			}
+			for x, i := a, 0; (st > 0 && x <= b) || (st < 0 && x >= b); i++ {
+				v.Reals = append(v.Reals, x)
+				x = a + float64(i+1)*st
+				if i%batchSize == 0 && q.ctx.Err() != nil {
+					return nil, q.ctx.Err()
+				}
+			}
+		default:
+			a, b := intOf(f), intOf(tv)
+			st := intOf(s)
+			if fs, ok := s.(float64); ok {
+				st = int64(fs)
+			}
+			if st == 0 {
+				return nil, semErr(op.Step, "range: step must not be zero")
+			}
+			for x := a; (st > 0 && x <= b) || (st < 0 && x >= b); x += st {
+				v.Ints = append(v.Ints, x)
+				if len(v.Ints)%batchSize == 0 && q.ctx.Err() != nil {
+					return nil, q.ctx.Err()
+				}
+			}
+		}
+		return &table.Table{Columns: []table.Column{{Name: sch[0].Name, Type: t, Data: v}}}, nil
+	}}, nil
+}
+
+func (q *query) bindDatatable(sc *scope, op *syntax.DatatableOp) (node, error) {
+	var sch table.Schema
+	for _, c := range op.Schema {
+		t, ok := table.ParseType(string(c.Type))
+		if !ok {
+			return nil, semErr(c, "unknown type '%s'", c.Type)
+		}
+		sch = append(sch, table.ColumnSchema{Name: c.Name.Name, Type: t})
+	}
+	if len(sch) == 0 {
+		return nil, semErr(op, "datatable needs at least one column")
+	}
+	if len(op.Values)%len(sch) != 0 {
+		return nil, semErr(op, "datatable: %d values do not fill rows of %d columns", len(op.Values), len(sch))
+	}
+	t := table.New("", sch)
+	for i, ve := range op.Values {
+		x, err := q.bindScalar(sc, &rowCtx{}, ve)
+		if err != nil {
+			return nil, err
+		}
+		c, ok := x.(*constExpr)
+		if !ok {
+			return nil, semErr(ve, "datatable values must be constants")
+		}
+		col := i % len(sch)
+		v := c.value()
+		ct := sch[col].Type
+		if v != nil && c.typ() != ct {
+			cv := convertValue(v, ct)
+			if cv == nil {
+				return nil, semErr(ve, "datatable: value of type %s in a %s column", c.typ(), ct)
+			}
+			v = cv
+		}
+		if err := t.Columns[col].Data.Append(v); err != nil {
+			return nil, semErr(ve, "datatable: %v", err)
+		}
+	}
+	return &tableNode{t: t}, nil
+}
+
+func getSchemaNode(in table.Schema) node {
+	sch := table.Schema{{Name: "ColumnName", Type: table.TypeString}, {Name: "ColumnOrdinal", Type: table.TypeInt},
+		{Name: "DataType", Type: table.TypeString}, {Name: "ColumnType", Type: table.TypeString}}
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		t := table.New("", sch)
+		for i, c := range in {
+			_ = t.AppendRow(c.Name, int32(i), dotNetFullName(c.Type), c.Type.String())
+		}
+		return t, nil
+	}}
+}
+
+func dotNetFullName(t table.Type) string {
+	switch t {
+	case table.TypeBool:
+		return "System.Boolean"
+	case table.TypeDecimal:
+		return "System.Data.SqlTypes.SqlDecimal"
+	}
+	return "System." + t.DotNetName()
+}
+
+func renderSpec(op *syntax.RenderOp) *table.RenderSpec {
+	s := &table.RenderSpec{Visualization: op.Kind}
+	for _, p := range op.Props {
+		name := strings.ToLower(p.Name)
+		str := ""
+		var list []string
+		switch v := p.Value.(type) {
+		case *syntax.Literal:
+			str = fmt.Sprint(v.Value)
+		case *syntax.Ident:
+			str = v.Name
+		case *syntax.ListExpr:
+			for _, e := range v.Elems {
+				if id, ok := e.(*syntax.Ident); ok {
+					list = append(list, id.Name)
+				}
+			}
+		case *syntax.ParenExpr:
+			if id, ok := v.X.(*syntax.Ident); ok {
+				list = []string{id.Name}
+			}
+		}
+		if list == nil && str != "" {
+			list = []string{str}
+		}
+		switch name {
+		case "title":
+			s.Title = str
+		case "xcolumn":
+			s.XColumn = str
+		case "ycolumns":
+			s.YColumns = list
+		case "series":
+			s.Series = list
+		case "xtitle":
+			s.XTitle = str
+		case "ytitle":
+			s.YTitle = str
+		case "xaxis":
+			s.XAxis = str
+		case "yaxis":
+			s.YAxis = str
+		case "legend":
+			s.Legend = str
+		case "ysplit":
+			s.YSplit = str
+		case "kind":
+			s.Kind = str
+		case "accumulate":
+			s.Accumulate = str == "true"
+		case "anomalycolumns":
+			s.AnomalyColumns = list
+		}
+	}
+	return s
+}
+
+// countNode is `count`: one row, one long column named Count.
+func (q *query) countNode(in node) node {
+	sch := table.Schema{{Name: "Count", Type: table.TypeLong}}
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		var mu sync.Mutex
+		var total int64
+		err := q.stream(in, 0, func(w, idx int, b *batch) error {
+			mu.Lock()
+			total += int64(b.n)
+			mu.Unlock()
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		t := table.New("", sch)
+		_ = t.AppendRow(total)
+		return t, nil
+	}}
+}

@@ -1,0 +1,25 @@
+package engine
+
+import (
+	"github.com/kqlkernel/kqlkernel/kql/syntax"
+)
+
+func (q *query) bindParse(sc *scope, in node, op *syntax.ParseOp) (node, error) {
+	return nil, unsupported(op, "parse")
+}
+
+func (q *query) bindMakeSeries(sc *scope, in node, op *syntax.MakeSeriesOp) (node, error) {
+	return nil, unsupported(op, "make-series")
+}
+
+func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []syntax.Operator) (node, error) {
+	return nil, unsupported(op, "evaluate")
+}
+
+func (q *query) bindMvApply(sc *scope, in node, op *syntax.MvApplyOp) (node, error) {
+	return nil, unsupported(op, "mv-apply")
+}
+
+func (q *query) bindTopNested(sc *scope, in node, op *syntax.TopNestedOp) (node, error) {
+	return nil, unsupported(op, "top-nested")
+}
