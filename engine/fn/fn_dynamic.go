@@ -403,7 +403,7 @@ func registerDynamic(r *registry) {
 			if !ok {
 				return nil
 			}
-			nullsLast := !desc
+			nullsLast := true
 			extra := a[1:]
 			if len(extra) > 0 {
 				if b, isBool := extra[len(extra)-1].(bool); isBool {

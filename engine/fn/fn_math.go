@@ -194,7 +194,13 @@ func absInt(x int64) int64 {
 func registerMath(r *registry) {
 	r.fn("round", bindRound)
 	r.fn("abs", bindKeepType("abs", absInt, math.Abs, decimal.Decimal.Abs, true))
-	r.fn("ceiling", bindKeepType("ceiling", func(x int64) int64 { return x }, math.Ceil, decimal.Decimal.Ceil, false))
+	r.fn("ceiling", func(args []Arg) (table.Type, Impl, error) {
+		// The engine returns real for ceiling() of integers (ceiling(0) is 0.0).
+		if len(args) == 1 && args[0].Type == table.TypeDecimal {
+			return bindKeepType("ceiling", func(x int64) int64 { return x }, math.Ceil, decimal.Decimal.Ceil, false)(args)
+		}
+		return bindMath1("ceiling", math.Ceil)(args)
+	})
 	r.fn("sign", bindMath1("sign", func(x float64) float64 {
 		switch {
 		case x > 0:

@@ -312,19 +312,30 @@ func registerString(r *registry) {
 			if rx == nil {
 				return nil
 			}
-			var start int64
+			var start, length, occ int64 = 0, -1, 1
 			if len(a) > 2 {
 				start, _ = toLongV(normDyn(a[2]))
 			}
+			if len(a) > 3 {
+				length, _ = toLongV(normDyn(a[3]))
+			}
+			if len(a) > 4 {
+				occ, _ = toLongV(normDyn(a[4]))
+			}
 			rs := []rune(s)
-			if start < 0 || start > int64(len(rs)) {
+			if start < 0 || start > int64(len(rs)) || length < -1 || occ <= 0 {
 				return nil
 			}
-			sub := string(rs[start:])
-			loc := rx.FindStringIndex(sub)
-			if loc == nil {
+			end := int64(len(rs))
+			if length >= 0 && start+length < end {
+				end = start + length
+			}
+			sub := string(rs[start:end])
+			locs := rx.FindAllStringIndex(sub, int(occ))
+			if int64(len(locs)) < occ {
 				return int64(-1)
 			}
+			loc := locs[occ-1]
 			return start + runeIndex(sub, loc[0])
 		}), nil
 	})

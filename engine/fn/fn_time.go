@@ -572,7 +572,7 @@ func registerTime(r *registry) {
 	r.fn("endofweeksunday", bindStartEnd("week", true))
 
 	dtInt := func(name string, f func(t time.Time, d table.DateTime) int64) {
-		r.fn(name, fixedNull(name, 1, 1, table.TypeInt, func(a []any) any {
+		r.fn(name, fixedNull(name, 1, 1, table.TypeLong, func(a []any) any {
 			d, ok := toDateTimeV(normDyn(a[0]))
 			if !ok {
 				return nil
@@ -603,7 +603,7 @@ func registerTime(r *registry) {
 		if err != nil {
 			return 0, nil, err
 		}
-		return table.TypeInt, rowsNull(table.TypeInt, func(a []any) any {
+		return table.TypeLong, rowsNull(table.TypeLong, func(a []any) any {
 			d, ok := toDateTimeV(normDyn(a[1]))
 			if !ok {
 				return nil
