@@ -39,6 +39,20 @@ def reply_to(kc, msg_id):
             return m
 
 
+def ping(km, payload=b"ping"):
+    """One heartbeat round trip with a plain pyzmq REQ socket, as jupyter_client's HBChannel."""
+    ctx = zmq.Context.instance()
+    req = ctx.socket(zmq.REQ)
+    req.linger = 0
+    try:
+        req.connect(km._make_url("hb"))
+        req.send(payload)
+        assert req.poll(TIMEOUT * 1000), "no heartbeat echo"
+        return req.recv()
+    finally:
+        req.close()
+
+
 def shutdown(km, kc):
     """Shut down by request; return the process's exit status (negative: killed by a signal)."""
     proc = km.provisioner.process
@@ -63,7 +77,7 @@ def test_transport(transport, tmp_path):
     km, kc = start(**kw)
     try:
         check_kernel_info(kc)
-        assert kc.is_alive()
+        assert ping(km, b"beat-1") == b"beat-1"
     finally:
         assert shutdown(km, kc) == 0
 
@@ -129,6 +143,8 @@ def test_interrupt_long_cell():
             m = kc.get_iopub_msg(timeout=TIMEOUT)
             if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
                 break
+        # The heartbeat answers while the cell runs.
+        assert ping(km) == b"ping"
         km.interrupt_kernel()
         reply = reply_to(kc, msg_id)["content"]
         assert reply["status"] == "error"
