@@ -102,10 +102,6 @@ func (k *Kernel) run(ctx context.Context, out Output, req ExecuteRequest) (res e
 			}
 		}()
 		b, err := k.interp.Execute(cellCtx, req, out)
-		if err == nil && context.Cause(cellCtx) == errInterrupted {
-			// The cell finished anyway; the interrupt arrived too late to matter.
-			err = nil
-		}
 		if err != nil && !isExecError(err) && errors.Is(context.Cause(cellCtx), errInterrupted) {
 			err = &ExecError{Name: "KeyboardInterrupt", Value: "the cell was interrupted", Traceback: []string{"KeyboardInterrupt: the cell was interrupted"}}
 		}
