@@ -4,10 +4,6 @@ import (
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
 )
 
-func (q *query) bindParse(sc *scope, in node, op *syntax.ParseOp) (node, error) {
-	return nil, unsupported(op, "parse")
-}
-
 func (q *query) bindMakeSeries(sc *scope, in node, op *syntax.MakeSeriesOp) (node, error) {
 	return nil, unsupported(op, "make-series")
 }
