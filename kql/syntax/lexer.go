@@ -20,6 +20,7 @@ const (
 	TIMESPAN           // 1d, 30m, 1.5h, 100ms, 1tick
 	PUNCT              // operators and punctuation: | ( ) [ ] { } , ; . = == ...
 	BAD                // an invalid character or unterminated literal
+	TYPED              // a typed literal `datetime(...)`, `int(...)`: Text is all of it, Val the inside
 )
 
 // Token is one lexical token. Text is the source text; Val the decoded string value
@@ -163,7 +164,25 @@ func (lx *lexer) next() Token {
 				}
 			}
 		}
-		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: src[start:lx.pos]}
+		word := src[start:lx.pos]
+		if lx.pos < len(src) && src[lx.pos] == '(' && word != "dynamic" && rawLiteralTypes[word] {
+			// Like the official lexer: `datetime(...)` up to the first ')' is one token,
+			// whatever is inside (it is decoded, or reported, by the parser).
+			close := strings.IndexByte(src[lx.pos:], ')')
+			if close < 0 {
+				lx.pos = len(src)
+				return Token{Kind: BAD, Pos: start, End: lx.pos, Text: src[start:], Err: "missing ')' to close '" + word + "('"}
+			}
+			inner := src[lx.pos+1 : lx.pos+close]
+			lx.pos += close + 1
+			return Token{Kind: TYPED, Pos: start, End: lx.pos, Text: src[start:lx.pos], Val: inner}
+		}
+		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: word}
+	}
+	if c == '@' && (start+1 >= len(src) || !isIdentChar(src[start+1])) {
+		// a lone '@' is an (empty) name to the official parser
+		lx.pos = start + 1
+		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: "@"}
 	}
 	for _, p := range puncts2 {
 		if strings.HasPrefix(src[start:], p) {
@@ -197,6 +216,13 @@ func (lx *lexer) tilde() {
 	if lx.pos < len(lx.src) && lx.src[lx.pos] == '~' {
 		lx.pos++
 	}
+}
+
+// rawLiteralTypes are the type names whose literal form `type(...)` is lexed raw.
+var rawLiteralTypes = map[string]bool{
+	"bool": true, "boolean": true, "int": true, "int32": true, "long": true, "int64": true,
+	"real": true, "double": true, "decimal": true, "datetime": true, "date": true,
+	"timespan": true, "time": true, "guid": true, "uuid": true, "uniqueid": true,
 }
 
 // compoundKeywords are the keywords with '-' or '.' inside, by their first word. Like

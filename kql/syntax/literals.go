@@ -51,37 +51,6 @@ var literalTypes = func() map[string]Type {
 	return m
 }()
 
-// rawParen returns the source text between the '(' at the cursor and its matching ')'
-// and advances past the ')'. ok is false (after an error) when the ')' is missing.
-func (p *parser) rawParen() (text string, ok bool) {
-	open := p.tok()
-	openPos, from := open.Pos, open.End
-	p.next()
-	level := 0
-	for !p.atEOF() {
-		t := p.tok()
-		if t.Kind == PUNCT {
-			switch t.Text {
-			case "(", "[", "{":
-				level++
-			case ")", "]", "}":
-				if level == 0 {
-					if t.Text != ")" {
-						p.expectClose(")", openPos, "(")
-						return "", false
-					}
-					p.next()
-					return p.src[from:t.Pos], true
-				}
-				level--
-			}
-		}
-		p.next()
-	}
-	p.expectClose(")", openPos, "(")
-	return "", false
-}
-
 // parseTypedLiteral parses `type(value)`: datetime(...), timespan(...), guid(...),
 // int(...), long(...), real(...), decimal(...), bool(...), dynamic(...). The official
 // parser accepts any balanced text inside the parentheses (except for dynamic), so a
@@ -110,12 +79,19 @@ func (p *parser) parseTypedLiteral() Expr {
 		lit.Raw = p.src[start:p.prevEnd()]
 		return lit
 	}
-	raw, ok := p.rawParen()
+	p.errExpected("a literal value")
 	lit.Span = Span{start, p.prevEnd()}
-	lit.Raw = p.src[start:p.prevEnd()]
-	if !ok {
-		return lit
-	}
+	return lit
+}
+
+// typedLiteral decodes a TYPED token (`datetime(2024-01-01)`, `int(null)`).
+func (p *parser) typedLiteral() Expr {
+	t := p.tok()
+	p.next()
+	name := t.Text[:strings.IndexByte(t.Text, '(')]
+	typ := literalTypes[name]
+	lit := &Literal{Span: Span{t.Pos, t.End}, Type: typ, Raw: t.Text}
+	raw := t.Val
 	text := strings.TrimSpace(raw)
 	if text == "null" {
 		lit.Null = true
@@ -239,16 +215,11 @@ func (p *parser) parseDynamicValue() (any, bool) {
 		for !p.is("}") && !p.atEOF() {
 			k := p.tok()
 			var key string
-			switch k.Kind {
-			case STRING:
-				key = k.Val
-			case IDENT:
-				key = k.Text
-			default:
-				p.errExpected("a property name")
+			if k.Kind != STRING {
+				p.errExpected("a property name in quotes")
 				return nil, false
 			}
-			p.next()
+			key = p.stringLiteral().(*Literal).Value.(string)
 			if p.expect(":") < 0 {
 				return nil, false
 			}
@@ -266,21 +237,22 @@ func (p *parser) parseDynamicValue() (any, bool) {
 		}
 		return obj, true
 	case t.Kind == STRING:
-		p.next()
-		return t.Val, true
+		lit := p.stringLiteral().(*Literal) // adjacent strings concatenate here too
+		return lit.Value, true
+	case t.Kind == IDENT && t.Text == "dynamic" && p.isAt(1, "("):
+		if l, ok := p.parseTypedLiteral().(*Literal); ok {
+			return l.Value, true
+		}
+	case t.Kind == TYPED:
+		if l, ok := p.typedLiteral().(*Literal); ok {
+			return l.Value, true
+		}
 	case t.Kind == IDENT && t.Text == "null":
 		p.next()
 		return nil, true
 	case t.Kind == IDENT && (t.Text == "true" || t.Text == "false"):
 		p.next()
 		return t.Text == "true", true
-	case t.Kind == IDENT && p.isAt(1, "("):
-		if _, ok := literalTypes[t.Text]; ok {
-			x := p.parseTypedLiteral()
-			if l, ok := x.(*Literal); ok {
-				return l.Value, true
-			}
-		}
 	case t.Kind == INT || t.Kind == REAL || t.Kind == TIMESPAN || t.Kind == PUNCT && (t.Text == "-" || t.Text == "+"):
 		x := p.parseUnary()
 		if l, ok := foldSign(x); ok {

@@ -87,13 +87,19 @@ func (p *parser) parseNamePatterns() []Expr {
 }
 
 func parseProjectAway(p *parser, start int, name string) Operator {
-	op := &ProjectAwayOp{Names: p.parseNamePatterns()}
+	op := &ProjectAwayOp{Names: []Expr{}}
+	if !p.endOfOperator() {
+		op.Names = p.parseNamePatterns()
+	}
 	op.Span = span(p, start)
 	return op
 }
 
 func parseProjectKeep(p *parser, start int, name string) Operator {
-	op := &ProjectKeepOp{Names: p.parseNamePatterns()}
+	op := &ProjectKeepOp{Names: []Expr{}}
+	if !p.endOfOperator() {
+		op.Names = p.parseNamePatterns()
+	}
 	op.Span = span(p, start)
 	return op
 }
@@ -199,6 +205,12 @@ func parseSort(p *parser, start int, name string) Operator {
 
 func parseDistinct(p *parser, start int, name string) Operator {
 	op := &DistinctOp{Hints: p.parseOptions(nil, true)}
+	if t := p.tok(); p.is("*") {
+		p.next()
+		op.Cols = []*Column{{Span: Span{t.Pos, t.End}, X: &StarExpr{Span{t.Pos, t.End}}}}
+		op.Span = span(p, start)
+		return op
+	}
 	op.Cols = p.parseColumns()
 	op.Span = span(p, start)
 	return op
@@ -250,9 +262,6 @@ func parseJoin(p *parser, start int, name string) Operator {
 	}
 	if p.got("where") {
 		op.Where = p.parseExpr()
-	}
-	if len(op.On) == 0 && op.Where == nil {
-		p.errExpected("'on' and the join condition")
 	}
 	op.Span = span(p, start)
 	return op
@@ -442,7 +451,7 @@ func parseParse(p *parser, start int, name string) Operator {
 		case p.is("*"):
 			p.next()
 			op.Pattern = append(op.Pattern, &ParsePart{Span: Span{t.Pos, t.End}, Star: true})
-		case p.isNameStart():
+		case p.isNameStart() && !(reservedAlways[t.Text] || reservedExceptDecl[t.Text]):
 			n := p.parseName("")
 			part := &ParsePart{Name: n}
 			if p.got(":") {
@@ -457,9 +466,6 @@ func parseParse(p *parser, start int, name string) Operator {
 			part.Span = span(p, t.Pos)
 			op.Pattern = append(op.Pattern, part)
 		default:
-			if len(op.Pattern) == 0 {
-				p.errExpected("a parse pattern (strings, * and column names)")
-			}
 			op.Span = span(p, start)
 			return op
 		}
@@ -549,6 +555,31 @@ func parseMakeSeries(p *parser, start int, name string) Operator {
 	return op
 }
 
+// parseConstant parses a datatable value: a literal, optionally signed.
+func (p *parser) parseConstant() Expr {
+	t := p.tok()
+	switch {
+	case t.Kind == STRING:
+		return p.stringLiteral()
+	case t.Kind == TYPED:
+		return p.typedLiteral()
+	case t.Kind == INT || t.Kind == REAL || t.Kind == TIMESPAN:
+		return p.parsePrimary()
+	case t.Kind == PUNCT && (t.Text == "-" || t.Text == "+"):
+		n := p.peek(1)
+		if n.Kind == INT || n.Kind == REAL || n.Kind == TIMESPAN {
+			return p.parseUnary()
+		}
+	case t.Kind == IDENT && (t.Text == "true" || t.Text == "false"):
+		return p.parsePrimary()
+	case t.Kind == IDENT && t.Text == "dynamic" && p.isAt(1, "("):
+		return p.parseTypedLiteral()
+	}
+	p.errExpected("a constant value (datatable values are literals)")
+	p.skipTo(",", "]")
+	return &BadExpr{Span{t.Pos, p.prevEnd()}}
+}
+
 // parseValueList parses `[v, v, ...]` (datatable rows, externaldata URLs).
 func (p *parser) parseValueList() []Expr {
 	vals := []Expr{}
@@ -567,9 +598,18 @@ func (p *parser) parseValueList() []Expr {
 }
 
 func parseDatatable(p *parser, start int, name string) Operator {
-	op := &DatatableOp{Options: p.parseOptions(nil, true)}
+	op := &DatatableOp{Options: p.parseOptions(nil, true), Values: []Expr{}}
 	op.Schema, _ = p.parseSchema()
-	op.Values = p.parseValueList()
+	open := p.tok().Pos
+	if p.expect("[") >= 0 {
+		for !p.is("]") && !p.atEOF() {
+			op.Values = append(op.Values, p.parseConstant())
+			if !p.got(",") {
+				break
+			}
+		}
+		p.expectClose("]", open, "[")
+	}
 	op.Span = span(p, start)
 	return op
 }
@@ -595,12 +635,7 @@ func parseExternalData(p *parser, start int, name string) Operator {
 }
 
 func parsePrint(p *parser, start int, name string) Operator {
-	op := &PrintOp{}
-	if p.endOfOperator() {
-		op.Cols = []*Column{}
-	} else {
-		op.Cols = p.parseColumns()
-	}
+	op := &PrintOp{Cols: p.parseColumns()}
 	op.Span = span(p, start)
 	return op
 }

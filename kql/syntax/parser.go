@@ -204,7 +204,12 @@ func (p *parser) skipTo(stops ...string) {
 func (p *parser) parseScript() *Script {
 	s := &Script{Span: Span{0, len(p.src)}, Stmts: []Stmt{}}
 	for {
-		for p.got(";") {
+		if p.is(";") {
+			// empty statements are errors (`T;;`, `;T`); one ';' after the last is fine
+			t := p.tok()
+			p.errorAt(t.Pos, 1, "unexpected ';': empty statement", "remove the extra ';'")
+			p.next()
+			continue
 		}
 		if p.atEOF() {
 			break
@@ -228,7 +233,11 @@ func (p *parser) parseScript() *Script {
 		if p.atEOF() {
 			break
 		}
-		if !p.is(";") {
+		if p.is(";") {
+			p.next()
+			continue
+		}
+		{
 			t := p.tok()
 			if t.Kind == BAD {
 				p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
@@ -257,6 +266,9 @@ func (p *parser) parseStmt() Stmt {
 	if t.Kind == IDENT {
 		switch t.Text {
 		case "let":
+			if n := p.peek(1); n.Kind == EOF || n.Kind == PUNCT && n.Text == ";" {
+				break // `let` alone is a name to the official parser
+			}
 			return p.parseLet()
 		case "set":
 			if p.peek(1).Kind == IDENT {
@@ -321,7 +333,7 @@ func (p *parser) looksLikeLambda() bool {
 		return p.isAt(2, "{")
 	}
 	if (p.peek(1).Kind == IDENT && p.isAt(2, ":")) ||
-		(p.isAt(1, "[") && p.peek(2).Kind == STRING && p.isAt(3, "]") && p.isAt(4, ":")) {
+		(p.bracketLen(1) > 0 && p.isAt(1+p.bracketLen(1), ":")) {
 		return true
 	}
 	return false
@@ -411,6 +423,9 @@ func (p *parser) parseSchema() ([]*ColumnDef, bool) {
 
 func (p *parser) parseColumnDef() *ColumnDef {
 	start := p.tok().Pos
+	if t := p.tok(); t.Kind == IDENT && (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) {
+		p.errKeywordName(t)
+	}
 	cd := &ColumnDef{Name: p.parseName("a column name")}
 	if p.expect(":") >= 0 {
 		t := p.tok()
@@ -594,7 +609,7 @@ func (p *parser) parseName(what string) *Ident {
 	case t.Kind == IDENT && !strings.HasPrefix(t.Text, "!"):
 		p.next()
 		return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
-	case p.is("[") && p.peek(1).Kind == STRING && p.isAt(2, "]"):
+	case p.bracketLen(0) > 0:
 		return p.parseBracketName()
 	}
 	p.errExpected(what)
@@ -604,10 +619,25 @@ func (p *parser) parseName(what string) *Ident {
 func (p *parser) parseBracketName() *Ident {
 	start := p.tok().Pos
 	p.next()
-	s := p.tok()
+	name := p.stringLiteral().(*Literal).Value.(string)
 	p.next()
-	p.next()
-	return &Ident{Span: Span{start, p.prevEnd()}, Name: s.Val, Bracketed: true}
+	return &Ident{Span: Span{start, p.prevEnd()}, Name: name, Bracketed: true}
+}
+
+// bracketLen returns the number of tokens of a bracketed name `['a' 'b']` at token
+// offset at, or 0.
+func (p *parser) bracketLen(at int) int {
+	if !p.isAt(at, "[") || p.peek(at+1).Kind != STRING {
+		return 0
+	}
+	j := at + 1
+	for p.peek(j).Kind == STRING {
+		j++
+	}
+	if !p.isAt(j, "]") {
+		return 0
+	}
+	return j + 1 - at
 }
 
 // isNameStart reports whether the current token starts a name (identifier or `['x']`).
@@ -616,7 +646,7 @@ func (p *parser) isNameStart() bool {
 	if t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") {
 		return true
 	}
-	return p.is("[") && p.peek(1).Kind == STRING && p.isAt(2, "]")
+	return p.bracketLen(0) > 0
 }
 
 // nameLen returns how many tokens the name at the current position takes (0 if none).
@@ -625,10 +655,7 @@ func (p *parser) nameLen(at int) int {
 	if t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") {
 		return 1
 	}
-	if p.isAt(at, "[") && p.peek(at+1).Kind == STRING && p.isAt(at+2, "]") {
-		return 3
-	}
-	return 0
+	return p.bracketLen(at)
 }
 
 // parseNameOrPattern reads a name that may contain '*' wildcards (`Event*`, `*Id`,
@@ -995,7 +1022,7 @@ func (p *parser) parseListOperand() Expr {
 		return &ListExpr{Span: Span{open, open}, Elems: []Expr{}}
 	}
 	l := &ListExpr{Elems: []Expr{}}
-	for !p.is(")") && !p.atEOF() {
+	for {
 		l.Elems = append(l.Elems, p.parseQueryExpr())
 		if !p.got(",") {
 			break
@@ -1074,13 +1101,13 @@ func (p *parser) parsePostfix() Expr {
 			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
 		case p.is("."):
 			p.next()
-			if p.is("[") && p.peek(1).Kind == STRING && p.isAt(2, "]") {
+			if p.bracketLen(0) > 0 {
 				name := p.parseBracketName()
 				x = &DotExpr{Span: Span{x.Pos(), name.End()}, X: x, Name: name}
 				continue
 			}
 			t := p.tok()
-			if t.Kind != IDENT && t.Kind != INT {
+			if t.Kind != IDENT {
 				p.errExpected("a name after '.'")
 				return x
 			}
@@ -1132,6 +1159,8 @@ func (p *parser) parsePrimary() Expr {
 		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeTimespan, Value: ticks, Raw: t.Text}
 	case STRING:
 		return p.stringLiteral()
+	case TYPED:
+		return p.typedLiteral()
 	case BAD:
 		p.errorAt(t.Pos, t.End-t.Pos, t.Err, "")
 		p.next()
@@ -1141,12 +1170,19 @@ func (p *parser) parsePrimary() Expr {
 		case "(":
 			return p.parseParen()
 		case "[":
-			if p.peek(1).Kind == STRING && p.isAt(2, "]") {
+			if p.bracketLen(0) > 0 {
 				return p.parseBracketName()
 			}
 		case "*":
-			p.next()
-			return &StarExpr{Span{t.Pos, t.End}}
+			// `*` is an argument (`arg_max(t, *)`, `count(*)`) or the left side of a
+			// string operator (`where * has "x"`), nothing else
+			n := p.peek(1)
+			prev := p.toks[max(p.i-1, 0)]
+			if n.Kind == IDENT && stringOps[n.Text] ||
+				n.Kind == PUNCT && (n.Text == ")" || n.Text == ",") && prev.Kind == PUNCT && (prev.Text == "(" || prev.Text == ",") {
+				p.next()
+				return &StarExpr{Span{t.Pos, t.End}}
+			}
 		}
 		p.errExpected("an expression")
 		return &BadExpr{Span{t.Pos, t.Pos}}
@@ -1246,6 +1282,16 @@ func (p *parser) parseIdentExpr() Expr {
 		if t.Text == "typeof" {
 			return p.parseTypeof()
 		}
+		if (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) && !keywordCalls[t.Text] {
+			p.errKeywordName(t)
+		}
+		if sourceOps[t.Text] && (t.Text == "datatable" || t.Text == "externaldata" || t.Text == "external_data") {
+			// `datatable(...)[...]` used as an expression
+			start := t.Pos
+			pipe := &PipeExpr{Ops: []Operator{p.parseOperator(true)}}
+			pipe.Span = Span{start, p.prevEnd()}
+			return pipe
+		}
 		name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
 		if strings.HasPrefix(t.Text, "!") {
 			p.errExpected("an expression")
@@ -1270,6 +1316,10 @@ func (p *parser) parseIdentExpr() Expr {
 	p.next()
 	return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
 }
+
+// keywordCalls are keywords that are also called like functions.
+var keywordCalls = map[string]bool{"toscalar": true, "materialize": true, "totable": true,
+	"datatable": true, "externaldata": true, "external_data": true, "bin_legacy": true}
 
 // errKeywordName reports a keyword used as a plain name.
 func (p *parser) errKeywordName(t *Token) {
@@ -1340,6 +1390,14 @@ func (p *parser) parseTypeof() Expr {
 			te.Types = append(te.Types, &TypeRef{Span: Span{st, p.prevEnd()}, Tabular: true, Columns: []*ColumnDef{cd}})
 		} else if p.got("*") {
 			te.Types = append(te.Types, &TypeRef{Span: Span{st, p.prevEnd()}, Tabular: true, Star: true})
+		} else if t := p.tok(); t.Kind == IDENT {
+			// any name: the official parser leaves unknown types to the binder
+			ct, ok := CanonicalType(t.Text)
+			if !ok {
+				ct = Type(t.Text)
+			}
+			p.next()
+			te.Types = append(te.Types, &TypeRef{Span: Span{t.Pos, t.End}, Scalar: ct})
 		} else {
 			te.Types = append(te.Types, p.parseTypeRef())
 		}
