@@ -1,0 +1,74 @@
+"""examples/charts.ipynb through `jupyter nbconvert --to html --execute` with the installed
+kql kernel: the export must succeed and the page must hold the tables and one PNG chart per
+`render` cell, each a real PNG of the default chart size."""
+
+import base64
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "examples" / "charts.ipynb"
+
+
+def chart_cells():
+    nb = json.loads(NOTEBOOK.read_text())
+    return [
+        "".join(c["source"])
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and re.search(r"\|\s*render\s+\w+", "".join(c["source"]))
+    ]
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def export(tmp_path, *extra):
+    env = dict(os.environ)
+    env.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
+    cmd = [
+        sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
+        "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=kql",
+        "--output-dir", str(tmp_path), *extra, str(NOTEBOOK),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+    assert done.returncode == 0, f"nbconvert failed:\n{done.stderr[-4000:]}"
+    return (tmp_path / "charts.html").read_text()
+
+
+def test_nbconvert_html_holds_tables_and_charts(tmp_path):
+    page = export(tmp_path)
+
+    # tables: `print x = 6 * 7` and a SecurityEvent sample, typed headers with types on hover
+    assert 'title="x: long"' in page
+    assert re.search(r">42</td>", page)
+    assert 'title="TimeGenerated: datetime"' in page
+    assert "<script>alert" not in page
+
+    # one PNG per render cell, each decodable and of the default size (900 x 450)
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"', page)
+    charts = chart_cells()
+    assert len(charts) >= 14, "the notebook lost chart cells"
+    assert len(images) == len(charts), f"{len(images)} images for {len(charts)} render cells"
+    for b64 in images:
+        w, h = png_size(base64.b64decode(b64))
+        assert (w, h) == (900, 450)
+
+    # no chart fell back to a table, and no cell failed
+    assert "showing the table instead" not in page
+    assert "Traceback" not in page
+
+
+def test_every_kind_in_the_notebook():
+    kinds = {re.search(r"\|\s*render\s+(\w+)", c).group(1) for c in chart_cells()}
+    want = {"timechart", "linechart", "areachart", "stackedareachart", "barchart", "columnchart",
+            "scatterchart", "piechart", "anomalychart", "card", "ladderchart", "timepivot",
+            "pivotchart", "treemap"}
+    assert want <= kinds, f"missing: {sorted(want - kinds)}"
