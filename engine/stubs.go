@@ -4,10 +4,6 @@ import (
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
 )
 
-func (q *query) bindMakeSeries(sc *scope, in node, op *syntax.MakeSeriesOp) (node, error) {
-	return nil, unsupported(op, "make-series")
-}
-
 func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []syntax.Operator) (node, error) {
 	return nil, unsupported(op, "evaluate")
 }
