@@ -204,6 +204,10 @@ func (p *parser) parseDynamicValue() (any, bool) {
 			if !p.got(",") {
 				break
 			}
+			if p.is("]") {
+				p.errExpected("a value after ','")
+				return nil, false
+			}
 		}
 		if p.expectClose("]", t.Pos, "[") < 0 {
 			return nil, false
@@ -219,7 +223,11 @@ func (p *parser) parseDynamicValue() (any, bool) {
 				p.errExpected("a property name in quotes")
 				return nil, false
 			}
-			key = p.stringLiteral().(*Literal).Value.(string)
+			key = k.Val
+			if k.Err != "" {
+				p.errorAt(k.Pos, k.End-k.Pos, k.Err, "")
+			}
+			p.next()
 			if p.expect(":") < 0 {
 				return nil, false
 			}
@@ -230,6 +238,10 @@ func (p *parser) parseDynamicValue() (any, bool) {
 			obj[key] = v
 			if !p.got(",") {
 				break
+			}
+			if p.is("}") {
+				p.errExpected("a property after ','")
+				return nil, false
 			}
 		}
 		if p.expectClose("}", t.Pos, "{") < 0 {
@@ -254,6 +266,14 @@ func (p *parser) parseDynamicValue() (any, bool) {
 		p.next()
 		return t.Text == "true", true
 	case t.Kind == INT || t.Kind == REAL || t.Kind == TIMESPAN || t.Kind == PUNCT && (t.Text == "-" || t.Text == "+"):
+		if t.Kind == PUNCT {
+			// one sign only
+			if n := p.peek(1); n.Kind != INT && n.Kind != REAL && n.Kind != TIMESPAN {
+				p.next()
+				p.errExpected("a number after '" + t.Text + "'")
+				return nil, false
+			}
+		}
 		x := p.parseUnary()
 		if l, ok := foldSign(x); ok {
 			return l.Value, true

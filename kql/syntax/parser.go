@@ -22,10 +22,14 @@ type parser struct {
 	tooDeep  bool
 	lastErr  int  // offset of the last error, to drop duplicates at one place
 	inSearch bool // search/find predicates allow `Col:"value"`
+	// stmtStart is set just before parsing a statement's (or let value's) expression:
+	// only there may a query start with an operator on an implicit input.
+	stmtStart bool
+	argStart  int // token index where the current call argument starts (`*` is allowed there)
 }
 
 func newParser(src string) *parser {
-	return &parser{src: src, toks: Lex(src), lastErr: -1}
+	return &parser{src: src, toks: Lex(src), lastErr: -1, argStart: -1}
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,6 +295,7 @@ func (p *parser) parseStmt() Stmt {
 			}
 		}
 	}
+	p.stmtStart = true
 	x := p.parseQueryExpr()
 	return &ExprStmt{Span: Span{x.Pos(), x.End()}, X: x}
 }
@@ -298,6 +303,9 @@ func (p *parser) parseStmt() Stmt {
 func (p *parser) parseLet() *LetStmt {
 	start := p.tok().Pos
 	p.next()
+	if t := p.tok(); t.Kind == IDENT && (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) {
+		p.errKeywordName(t)
+	}
 	name := p.parseName("a name after 'let'")
 	st := &LetStmt{Name: name}
 	if p.expect("=") < 0 {
@@ -323,6 +331,7 @@ func (p *parser) parseLetValue() Expr {
 	if p.is("(") && p.looksLikeLambda() {
 		return p.parseFunc(p.tok().Pos)
 	}
+	p.stmtStart = true
 	return p.parseQueryExpr()
 }
 
@@ -766,7 +775,9 @@ func (p *parser) parseQueryExpr() Expr {
 	defer p.leave()
 	start := p.tok().Pos
 	var pipe *PipeExpr
-	if p.isSourceOpStart() || p.isStartOperator() {
+	stmtStart := p.stmtStart
+	p.stmtStart = false
+	if p.isSourceOpStart() || stmtStart && p.isStartOperator() {
 		pipe = &PipeExpr{Ops: []Operator{p.parseOperator(true)}}
 	} else {
 		x := p.parseExpr()
@@ -1177,9 +1188,8 @@ func (p *parser) parsePrimary() Expr {
 			// `*` is an argument (`arg_max(t, *)`, `count(*)`) or the left side of a
 			// string operator (`where * has "x"`), nothing else
 			n := p.peek(1)
-			prev := p.toks[max(p.i-1, 0)]
 			if n.Kind == IDENT && stringOps[n.Text] ||
-				n.Kind == PUNCT && (n.Text == ")" || n.Text == ",") && prev.Kind == PUNCT && (prev.Text == "(" || prev.Text == ",") {
+				n.Kind == PUNCT && (n.Text == ")" || n.Text == ",") && p.argStart == p.i {
 				p.next()
 				return &StarExpr{Span{t.Pos, t.End}}
 			}
@@ -1374,6 +1384,7 @@ func (p *parser) parseArg() Expr {
 	if p.is("(") && p.looksLikeLambda() {
 		return p.parseFunc(p.tok().Pos)
 	}
+	p.argStart = p.i
 	return p.parseQueryExpr()
 }
 
