@@ -395,16 +395,9 @@ func ParseGUID(s string) (table.GUID, bool) {
 	if len(s) >= 2 && ((s[0] == '{' && s[len(s)-1] == '}') || (s[0] == '(' && s[len(s)-1] == ')')) {
 		s = s[1 : len(s)-1]
 	}
-	var hex []byte
-	switch len(s) {
-	case 36:
-		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-			return "", false
-		}
-		hex = []byte(s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:])
-	case 32:
-		hex = []byte(s)
-	default:
+	// Kusto accepts 32 hex digits with dashes anywhere between them.
+	hex := []byte(strings.ReplaceAll(s, "-", ""))
+	if len(hex) != 32 || (len(s) != 32 && len(s) != 36) {
 		return "", false
 	}
 	for i, c := range hex {

@@ -27,6 +27,7 @@ func buildRegistry() *registry {
 	registerMisc(r)
 	registerIP(r)
 	registerSeries(r)
+	registerSeries2(r)
 	return r
 }
 
@@ -69,6 +70,11 @@ func (r *registry) fn(name string, b binder, aliases ...string) {
 
 func (r *registry) volatile(name string, b binder) {
 	r.funcs[name] = &Func{Name: name, Bind: wrapBind(b, true), Volatile: true}
+}
+
+// tuple registers a function that yields several columns (see Func.Columns).
+func (r *registry) tuple(name string, b binder, cols func(args []Arg) ([]string, []table.Type)) {
+	r.funcs[name] = &Func{Name: name, Bind: wrapBind(b, false), Columns: cols}
 }
 
 func (r *registry) op(name string, b binder) {

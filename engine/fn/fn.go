@@ -30,6 +30,13 @@ type Func struct {
 	// is for the user ("tolower(): argument 1 must be a string, got long") and the engine
 	// adds the position.
 	Bind func(args []Arg) (table.Type, Impl, error)
+	// Columns is set for functions that yield several columns (series_stats,
+	// series_fit_line, series_decompose, ...). It returns the column suffixes Kusto appends
+	// to "<function>_<argument column>_" (e.g. "min", "min_idx") and their types. The Impl
+	// that Bind returns then yields a dynamic vector whose rows are []any with one element
+	// per column (as At returns values: float64, int64, []any ...), which the engine spreads
+	// over the columns (or over the names of `(a, b) = f(...)`).
+	Columns func(args []Arg) (names []string, types []table.Type)
 	// Volatile functions (rand, new_guid) give a different value per row and call: the
 	// engine must not constant-fold them.
 	Volatile bool

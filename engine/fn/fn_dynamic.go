@@ -411,6 +411,12 @@ func registerDynamic(r *registry) {
 					extra = extra[:len(extra)-1]
 				}
 			}
+			var more [][]any
+			for _, e := range extra {
+				if m, ok := asArray(e); ok {
+					more = append(more, m)
+				}
+			}
 			idx := make([]int, len(arr))
 			for i := range idx {
 				idx[i] = i
@@ -432,8 +438,24 @@ func registerDynamic(r *registry) {
 			for i, j := range idx {
 				out[i] = arr[j]
 			}
-			_ = extra
-			return out
+			if len(more) == 0 {
+				return out
+			}
+			// Several arrays: each is reordered like the first; the result is an array of
+			// the sorted arrays (the engine spreads it over columns).
+			res := []any{out}
+			for _, m := range more {
+				if len(m) != len(arr) {
+					res = append(res, nil)
+					continue
+				}
+				o := make([]any, len(m))
+				for i, j := range idx {
+					o[i] = m[j]
+				}
+				res = append(res, o)
+			}
+			return res
 		}))
 	}
 	sortFn("array_sort_asc", false)

@@ -472,10 +472,10 @@ func parseIPv6(s string) (netip.Addr, int, bool) {
 	if err != nil {
 		return netip.Addr{}, 0, false
 	}
+	if strings.Contains(s, ".") && p >= 0 {
+		p += 96 // the prefix of an IPv4 (or ::a.b.c.d) address counts in its IPv4 bits
+	}
 	if a.Is4() {
-		if p >= 0 {
-			p += 96
-		}
 		a = netip.AddrFrom16(a.As16())
 	}
 	if p < 0 || p > 128 {

@@ -3,6 +3,7 @@ package fn
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -447,6 +448,10 @@ func registerString(r *registry) {
 			if len(a) == 3 {
 				arr, _ := a[1].([]any)
 				for _, g := range arr {
+					if name, isName := g.(string); isName {
+						groups = append(groups, int64(rx.SubexpIndex(name)))
+						continue
+					}
 					if v, ok := toLongV(normDyn(g)); ok {
 						groups = append(groups, v)
 					}
@@ -491,25 +496,7 @@ func registerString(r *registry) {
 		return strings.ReplaceAll(s, old, ToStringValue(a[2]))
 	}))
 	r.fn("replace_strings", fixed("replace_strings", 3, 3, table.TypeString, func(a []any) any {
-		s := ToStringValue(a[0])
-		lk, _ := a[1].([]any)
-		rw, _ := a[2].([]any)
-		var pairs []string
-		for i, l := range lk {
-			ls := ToStringValue(l)
-			if ls == "" {
-				continue
-			}
-			rs := ""
-			if i < len(rw) {
-				rs = ToStringValue(rw[i])
-			}
-			pairs = append(pairs, ls, rs)
-		}
-		if len(pairs) == 0 {
-			return s
-		}
-		return strings.NewReplacer(pairs...).Replace(s)
+		return replaceStrings(ToStringValue(a[0]), a[1], a[2])
 	}))
 	replaceRegex := func(name string, srcIdx, reIdx, rwIdx int) binder {
 		return func(args []Arg) (table.Type, Impl, error) {
@@ -690,4 +677,61 @@ func emptyOf(t table.Type) any {
 		return ""
 	}
 	return nil
+}
+
+// replaceStrings applies the lookups in order on the original text: an occurrence that
+// overlaps a span an earlier lookup already replaced is left alone (Kusto's rule). A
+// non-string rewrite disables its lookup.
+func replaceStrings(s string, lookups, rewrites any) string {
+	lk, _ := lookups.([]any)
+	rw, _ := rewrites.([]any)
+	type span struct {
+		from, to int
+		with     string
+	}
+	var spans []span
+	overlaps := func(f, t int) bool {
+		for _, sp := range spans {
+			if f < sp.to && sp.from < t {
+				return true
+			}
+		}
+		return false
+	}
+	for i, l := range lk {
+		ls, ok := l.(string)
+		if !ok || ls == "" || i >= len(rw) {
+			continue
+		}
+		with, ok := rw[i].(string)
+		if !ok {
+			continue
+		}
+		for from := 0; from <= len(s)-len(ls); {
+			j := strings.Index(s[from:], ls)
+			if j < 0 {
+				break
+			}
+			f := from + j
+			if !overlaps(f, f+len(ls)) {
+				spans = append(spans, span{f, f + len(ls), with})
+				from = f + len(ls)
+			} else {
+				from = f + 1
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return s
+	}
+	sort.Slice(spans, func(x, y int) bool { return spans[x].from < spans[y].from })
+	var b strings.Builder
+	prev := 0
+	for _, sp := range spans {
+		b.WriteString(s[prev:sp.from])
+		b.WriteString(sp.with)
+		prev = sp.to
+	}
+	b.WriteString(s[prev:])
+	return b.String()
 }

@@ -761,9 +761,15 @@ func registerTime(r *registry) {
 				_, off := lt.Zone()
 				return d + table.DateTime(int64(off)*int64(table.Second))
 			}
-			// The wall time t in loc, back to UTC.
+			// The wall time t in loc, back to UTC. A wall time in a spring-forward gap takes
+			// the offset after the transition, as Kusto does.
 			lt := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
-			r, ok := fromTime(lt.UTC())
+			u := lt.UTC()
+			if w := lt.In(loc); w.Hour() != t.Hour() || w.Minute() != t.Minute() || w.Day() != t.Day() {
+				_, off := lt.Zone()
+				u = t.Add(-time.Duration(off) * time.Second)
+			}
+			r, ok := fromTime(u)
 			if !ok {
 				return nil
 			}
