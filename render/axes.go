@@ -137,7 +137,7 @@ func (t timeTicker) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	step := 0.0
 	for _, s := range timeSteps {
-		if span/s <= float64(n) {
+		if span/s <= float64(n)*1.25 {
 			step = s
 			break
 		}

@@ -389,3 +389,28 @@ func TestMakeSeriesArrays(t *testing.T) {
 		t.Errorf("x %v y %v", s.x, s.y)
 	}
 }
+
+func TestTimeCategoriesInOrder(t *testing.T) {
+	tb := table.New("T", table.Schema{{Name: "day", Type: table.TypeDateTime}, {Name: "n", Type: table.TypeLong}})
+	for _, d := range []int{3, 1, 2, 0} {
+		_ = tb.AppendRow(t0+table.DateTime(d)*table.DateTime(table.Day), int64(10+d))
+	}
+	d, err := resolve(tb, &table.RenderSpec{Visualization: "columnchart"}, "columnchart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(d.categories, ","); got != "2026-11-20,2026-11-21,2026-11-22,2026-11-23" {
+		t.Fatalf("categories %s", got)
+	}
+	s := d.series[0]
+	for i, x := range s.x {
+		if want := s.y[i] - 10; x != want {
+			t.Errorf("row %d: category %v holds %v", i, x, s.y[i])
+		}
+	}
+	// text categories keep the order of the rows (the query's `order by` decides)
+	d, _ = resolve(categories(t, 3), &table.RenderSpec{Visualization: "columnchart"}, "columnchart")
+	if d.categories[0] != `CONTOSO\usera` || d.categories[2] != `CONTOSO\userc` {
+		t.Errorf("text categories reordered: %v", d.categories)
+	}
+}

@@ -342,6 +342,8 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 	n := t.Rows()
 	xv := t.Columns[x].Data
 	catIndex := map[string]int{}
+	var catNum []float64 // each category's value, to order time and number categories
+	ordered := !cols[x].array && (cols[x].typ == table.TypeDateTime || cols[x].typ == table.TypeTimeSpan || cols[x].typ.Numeric())
 	category := func(s string) float64 {
 		i, ok := catIndex[s]
 		if !ok {
@@ -351,6 +353,11 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 		}
 		return float64(i)
 	}
+	defer func() {
+		if ordered && d.xKind == xCategory {
+			d.sortCategories(catNum)
+		}
+	}()
 	index := map[string]int{} // series key -> index in d.series, or -1 when dropped
 	get := func(key string, yi int) *series {
 		name := seriesName(key, d.yNames[yi], len(ser) > 0, len(ys) > 1)
@@ -431,7 +438,11 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 		}
 		var xf float64
 		if d.xKind == xCategory {
+			n0 := len(d.categories)
 			xf = category(categoryLabel(xv, r))
+			if ordered && len(d.categories) > n0 {
+				catNum = append(catNum, numAt(xv, r))
+			}
 		} else {
 			xf = numAt(xv, r)
 			if math.IsNaN(xf) {
@@ -584,4 +595,35 @@ func categoryLabel(v *table.Vector, r int) string {
 		return tm.Format("2006-01-02 15:04")
 	}
 	return tm.Format("2006-01-02 15:04:05")
+}
+
+// sortCategories puts datetime and number categories in order (a bar chart of days reads
+// left to right), whatever order the rows came in; nulls go last.
+func (d *chartData) sortCategories(val []float64) {
+	if len(val) != len(d.categories) {
+		return
+	}
+	perm := make([]int, len(val))
+	for i := range perm {
+		perm[i] = i
+	}
+	sort.SliceStable(perm, func(a, b int) bool {
+		va, vb := val[perm[a]], val[perm[b]]
+		if math.IsNaN(vb) {
+			return !math.IsNaN(va)
+		}
+		return va < vb
+	})
+	newIndex := make([]float64, len(perm))
+	cats := make([]string, len(perm))
+	for to, from := range perm {
+		newIndex[from] = float64(to)
+		cats[to] = d.categories[from]
+	}
+	d.categories = cats
+	for _, s := range d.series {
+		for i, x := range s.x {
+			s.x[i] = newIndex[int(x)]
+		}
+	}
 }
