@@ -25,6 +25,7 @@ const (
 	DefaultChartWidth  = 900
 	DefaultChartHeight = 450
 	DefaultDPI         = 96
+	DefaultCardHeight  = 180
 )
 
 // ChartOptions size a chart.
@@ -120,6 +121,9 @@ func Chart(t *table.Table, spec *table.RenderSpec, opts ChartOptions) (b Bundle,
 			err = fmt.Errorf("render %s: could not draw the chart: %v", viz, r)
 		}
 	}()
+	if viz == "card" && opts.Height <= 0 {
+		opts.Height = DefaultCardHeight // a number needs no half-screen of white
+	}
 	opts = opts.norm()
 	w := vg.Length(opts.Width) * vg.Inch / 96
 	h := vg.Length(opts.Height) * vg.Inch / 96

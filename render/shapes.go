@@ -16,8 +16,11 @@ import (
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
-// maxSlices bounds a pie or treemap; the smallest rest become "Other".
-const maxSlices = 12
+// maxSlices bounds a pie, maxTiles a treemap; the smallest rest become "Other".
+const (
+	maxSlices = 12
+	maxTiles  = 40
+)
 
 // slice is one labelled share of a pie or treemap.
 type slice struct {
@@ -27,7 +30,7 @@ type slice struct {
 
 // slicesOf sums the first y column per label (category, and series when there is one);
 // non-positive and null values can't be a share and are counted in a note.
-func (c *chart) slicesOf(t *table.Table) ([]slice, *chartData, error) {
+func (c *chart) slicesOf(t *table.Table, limit int) ([]slice, *chartData, error) {
 	d, err := resolve(t, c.spec, c.viz)
 	if err != nil {
 		return nil, nil, err
@@ -64,11 +67,11 @@ func (c *chart) slicesOf(t *table.Table) ([]slice, *chartData, error) {
 	if len(d.yNames) > 1 {
 		c.notes = append(c.notes, fmt.Sprintf("sized by %s; other numeric columns are not shown", d.yNames[0]))
 	}
-	if len(out) > maxSlices {
+	if len(out) > limit {
 		rest := append([]slice(nil), out...)
 		sort.SliceStable(rest, func(a, b int) bool { return rest[a].value > rest[b].value })
 		keep := map[string]bool{}
-		for _, s := range rest[:maxSlices-1] {
+		for _, s := range rest[:limit-1] {
 			keep[s.label] = true
 		}
 		var kept []slice
@@ -112,7 +115,7 @@ func describeSlices(viz, title string, d *chartData, sl []slice) string {
 // drawPie draws a pie by hand (gonum has none): slices clockwise from twelve o'clock,
 // white separators, percentages on slices big enough to hold them, legend on the right.
 func (c *chart) drawPie(t *table.Table) error {
-	sl, d, err := c.slicesOf(t)
+	sl, d, err := c.slicesOf(t, maxSlices)
 	if err != nil {
 		return err
 	}
@@ -267,7 +270,7 @@ func groupDigits(s string) string {
 
 // drawTreemap lays slices out as a squarified treemap (Bruls, Huizing, van Wijk).
 func (c *chart) drawTreemap(t *table.Table) error {
-	sl, d, err := c.slicesOf(t)
+	sl, d, err := c.slicesOf(t, maxTiles)
 	if err != nil {
 		return err
 	}
