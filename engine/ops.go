@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+
+	"github.com/kqlkernel/kqlkernel/engine/fn"
 	"sort"
 	"strings"
 	"sync"
@@ -469,6 +471,25 @@ func (q *query) bindProject(sc *scope, in node, cols []*syntax.Column, extend, s
 		if _, ok := c.X.(*syntax.StarExpr); ok {
 			continue
 		}
+		if xs, names, ok, err := q.bindTuple(sc, rc, c); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			for k, x := range xs {
+				name := names[k]
+				if extend {
+					if i := findCol(step.sch, name); i >= 0 {
+						step.exprs[i] = x
+						step.sch[i] = table.ColumnSchema{Name: name, Type: x.typ()}
+						continue
+					}
+				}
+				name = nm.unique(name)
+				step.exprs = append(step.exprs, x)
+				step.sch = append(step.sch, table.ColumnSchema{Name: name, Type: x.typ()})
+			}
+			continue
+		}
 		x, err := q.bindScalar(sc, rc, c.X)
 		if err != nil {
 			return nil, err
@@ -924,4 +945,80 @@ func (q *query) countNode(in node) node {
 		_ = t.AppendRow(total)
 		return t, nil
 	}}
+}
+
+// bindTuple binds a call of a function that yields several columns (series_stats ...):
+// one expression per column, named "<function>_<argument>_<suffix>" or by the column's
+// names `(a, b) = f(...)`.
+func (q *query) bindTuple(sc *scope, rc *rowCtx, c *syntax.Column) ([]expr, []string, bool, error) {
+	call, ok := c.X.(*syntax.CallExpr)
+	if !ok || sc.lookup(call.Fun.Name) != nil {
+		return nil, nil, false, nil
+	}
+	lname := strings.ToLower(call.Fun.Name)
+	f, ok := q.funcs.Lookup(lname)
+	if !ok || f.Columns == nil {
+		return nil, nil, false, nil
+	}
+	var args []expr
+	var fargs []fn.Arg
+	for _, a := range call.Args {
+		if na, ok := a.(*syntax.NamedArg); ok {
+			a = na.Value
+		}
+		x, err := q.bindScalar(sc, rc, a)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		args = append(args, x)
+		fa := fn.Arg{Type: x.typ()}
+		if ce, ok := x.(*constExpr); ok {
+			fa.Const, fa.Value = true, ce.value()
+		}
+		fargs = append(fargs, fa)
+	}
+	suffixes, types := f.Columns(fargs)
+	whole, err := q.bindFunc(f, lname, args, call)
+	if err != nil {
+		return nil, nil, true, err
+	}
+	base := lname + "_"
+	if len(call.Args) > 0 {
+		base += exprName(call.Args[0]) + "_"
+	}
+	var xs []expr
+	var names []string
+	for k := range suffixes {
+		k := k
+		t := types[k]
+		name := base + suffixes[k]
+		if k < len(c.Names) {
+			name = c.Names[k].Name
+		}
+		names = append(names, name)
+		xs = append(xs, &funcExpr{t: t, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+			v, err := whole.eval(ec, b)
+			if err != nil {
+				return nil, err
+			}
+			n := b.n
+			if v.Const {
+				n = 1
+			}
+			out := table.NewVector(t, n)
+			for i := 0; i < n; i++ {
+				var x any
+				if row, ok := v.At(i).([]any); ok && k < len(row) {
+					x = row[k]
+				}
+				if t != table.TypeDynamic {
+					x = convertValue(x, t)
+				}
+				_ = out.Append(x)
+			}
+			out.Const = v.Const
+			return out, nil
+		}})
+	}
+	return xs, names, true, nil
 }

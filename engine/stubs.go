@@ -4,10 +4,6 @@ import (
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
 )
 
-func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []syntax.Operator) (node, error) {
-	return nil, unsupported(op, "evaluate")
-}
-
 func (q *query) bindMvApply(sc *scope, in node, op *syntax.MvApplyOp) (node, error) {
 	return nil, unsupported(op, "mv-apply")
 }
