@@ -107,3 +107,26 @@ func jsonString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// FuzzTablesEscape: whatever text reaches a value, a column name or a table name, the HTML
+// holds only the markup render emits.
+func FuzzTablesEscape(f *testing.F) {
+	for _, p := range xssPayloads {
+		f.Add(p, p, p)
+	}
+	f.Add("a\"b", "<", "&amp;")
+	f.Fuzz(func(t *testing.T, value, column, name string) {
+		tb := table.New(name, table.Schema{{Name: column, Type: table.TypeString}, {Name: "d", Type: table.TypeDynamic}})
+		if err := tb.AppendRow(value, map[string]any{column: value}); err != nil {
+			t.Fatal(err)
+		}
+		for _, opts := range []TableOptions{{}, {MaxCellChars: 3, ShowNames: true}} {
+			if err := markupError(Tables([]*table.Table{tb}, opts).HTML()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := markupError(Error(name, value).HTML()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
