@@ -397,7 +397,7 @@ func ParseGUID(s string) (table.GUID, bool) {
 	}
 	// Kusto accepts 32 hex digits with dashes anywhere between them.
 	hex := []byte(strings.ReplaceAll(s, "-", ""))
-	if len(hex) != 32 || (len(s) != 32 && len(s) != 36) {
+	if len(hex) != 32 || strings.HasPrefix(s, "-") || strings.HasSuffix(s, "-") {
 		return "", false
 	}
 	for i, c := range hex {

@@ -401,8 +401,8 @@ func registerIP(r *registry) {
 		return fullIPv6(maskIPv6(addr, min(p, int(m))))
 	}))
 	v6cmp := func(a []any) (int, bool) {
-		x, px, ok1 := parseIPv6(ToStringValue(a[0]))
-		y, py, ok2 := parseIPv6(ToStringValue(a[1]))
+		x, px, ok1 := parseIPv6Ex(ToStringValue(a[0]), false)
+		y, py, ok2 := parseIPv6Ex(ToStringValue(a[1]), false)
 		if !ok1 || !ok2 {
 			return 0, false
 		}
@@ -457,7 +457,12 @@ func registerIP(r *registry) {
 	}))
 }
 
-func parseIPv6(s string) (netip.Addr, int, bool) {
+func parseIPv6(s string) (netip.Addr, int, bool) { return parseIPv6Ex(s, true) }
+
+// parseIPv6Ex parses an IPv6 (or IPv4) address with an optional prefix. An IPv4 prefix
+// counts in the low 32 bits; dottedTail extends that to the ::a.b.c.d form (parse_ipv6
+// does, ipv6_compare does not: conformance shows both).
+func parseIPv6Ex(s string, dottedTail bool) (netip.Addr, int, bool) {
 	s = strings.TrimSpace(s)
 	p := -1
 	if i := strings.IndexByte(s, '/'); i >= 0 {
@@ -472,7 +477,7 @@ func parseIPv6(s string) (netip.Addr, int, bool) {
 	if err != nil {
 		return netip.Addr{}, 0, false
 	}
-	if strings.Contains(s, ".") && p >= 0 {
+	if p >= 0 && (a.Is4() || (dottedTail && strings.Contains(s, "."))) {
 		p += 96 // the prefix of an IPv4 (or ::a.b.c.d) address counts in its IPv4 bits
 	}
 	if a.Is4() {

@@ -74,11 +74,10 @@ func fillLinear(x []float64, edges bool, hasConst bool, c float64) []any {
 		}
 	}
 	if first < 0 {
+		// Nothing to interpolate from: the constant (0 by default) everywhere.
 		res := make([]any, n)
-		if hasConst {
-			for i := range res {
-				res[i] = c
-			}
+		for i := range res {
+			res[i] = c
 		}
 		return res
 	}
@@ -351,7 +350,16 @@ func registerSeries2(r *registry) {
 		if len(a) > 3 {
 			c, hasConst = numReal(normDyn(a[3]))
 		}
-		return fillLinear(x, edges, hasConst, c)
+		res := fillLinear(x, edges, hasConst, c)
+		// An array of integers stays integers (interpolated values truncate).
+		if arr, _ := asArray(a[0]); allInts(arr) {
+			for i, v := range res {
+				if f, ok := v.(float64); ok {
+					res[i] = int64(f)
+				}
+			}
+		}
+		return res
 	}))
 	periodArg := func(a []any, i int) int {
 		if len(a) > i {
@@ -558,4 +566,18 @@ func polyFit(x, y []float64, deg int) []float64 {
 		}
 	}
 	return out
+}
+
+func allInts(arr []any) bool {
+	seen := false
+	for _, e := range arr {
+		switch e.(type) {
+		case nil:
+		case int64:
+			seen = true
+		default:
+			return false
+		}
+	}
+	return seen
 }

@@ -705,7 +705,7 @@ func replaceStrings(s string, lookups, rewrites any) string {
 		}
 		with, ok := rw[i].(string)
 		if !ok {
-			continue
+			with = ls // a non-string rewrite keeps the text but still claims the span
 		}
 		for from := 0; from <= len(s)-len(ls); {
 			j := strings.Index(s[from:], ls)
