@@ -148,11 +148,11 @@ func (g *grid) footer() string {
 // translucent grey so they read on light and dark backgrounds alike.
 const (
 	styleWrap    = `max-width:100%;overflow-x:auto;margin:2px 0 8px 0`
-	styleTable   = `border-collapse:collapse;border-spacing:0;font-size:12px;line-height:1.35;margin:0;color:inherit`
+	styleTable   = `border-collapse:collapse;border-spacing:0;font-size:12px;line-height:1.35;margin:0;color:inherit;table-layout:auto`
 	styleCaption = `caption-side:top;text-align:left;font-weight:600;padding:2px 6px`
 	styleTh      = `padding:3px 8px;border-bottom:1px solid rgba(128,128,128,.6);white-space:nowrap;font-weight:600`
-	styleTdL     = `text-align:left`
-	styleTdR     = `text-align:right`
+	styleTdL     = `text-align:left;white-space:nowrap` // wide results scroll rather than wrap dates
+	styleTdR     = `text-align:right;white-space:nowrap`
 	styleNull    = `opacity:.45;font-style:italic`
 	styleFooter  = `font-size:11px;opacity:.75;padding:2px 6px`
 )
@@ -197,7 +197,7 @@ func writeHTMLCell(w *strings.Builder, c cell) {
 	if c.right {
 		style = styleTdR
 	} else if strings.ContainsRune(c.text, '\n') {
-		style = styleTdL + ";white-space:pre-wrap" // multi-line values (stack traces, scripts) keep their lines
+		style = `text-align:left;white-space:pre` // multi-line values (stack traces, scripts) keep their lines
 	}
 	w.WriteString(`<td style="` + style + `"`)
 	if c.full != "" {
