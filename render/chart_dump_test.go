@@ -33,6 +33,7 @@ func TestDumpAll(t *testing.T) {
 		{"pivotchart", categories(t, 8), table.RenderSpec{Visualization: "pivotchart"}},
 		{"logy", timeSeries(t), table.RenderSpec{Visualization: "timechart", YAxis: "log", YMin: f(10)}},
 		{"panels", twoY(t), table.RenderSpec{Visualization: "timechart", YSplit: "panels"}},
+		{"axes", twoY(t), table.RenderSpec{Visualization: "timechart", YSplit: "axes", Title: "ysplit=axes"}},
 	}
 	for _, c := range cases {
 		b, err := Chart(c.tb, &c.spec, ChartOptions{})

@@ -414,3 +414,18 @@ func TestTimeCategoriesInOrder(t *testing.T) {
 		t.Errorf("text categories reordered: %v", d.categories)
 	}
 }
+
+func TestYSplitAxes(t *testing.T) {
+	_, img := chartImage(t, twoY(t), table.RenderSpec{Visualization: "timechart", YSplit: "axes", Legend: "hidden"}, ChartOptions{})
+	if countColor(img, palette[0]) < 200 || countColor(img, palette[1]) < 200 {
+		t.Error("both series must be drawn")
+	}
+	// the right axis: tick labels in the last 60 px
+	if darkIn(img, image.Rect(840, 30, 885, 400)) < 20 {
+		t.Error("no right axis labels")
+	}
+	_, one := chartImage(t, twoY(t), table.RenderSpec{Visualization: "timechart", Legend: "hidden"}, ChartOptions{})
+	if darkIn(one, image.Rect(840, 30, 885, 400)) != 0 {
+		t.Error("one axis, yet text on the right")
+	}
+}

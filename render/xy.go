@@ -59,8 +59,8 @@ func (c *chart) drawXY(t *table.Table) error {
 		if len(d.yNames) > maxPanels {
 			c.notes = append(c.notes, fmt.Sprintf("ysplit: showing the first %d of %d y columns as panels", maxPanels, len(d.yNames)))
 		}
-		if split == "axes" {
-			c.notes = append(c.notes, "ysplit=axes is drawn as one panel per y column")
+		if split == "axes" && len(groups) > 2 {
+			c.notes = append(c.notes, "ysplit=axes with more than two y columns is drawn as one panel per y column")
 		}
 	}
 	skipped := 0
@@ -113,13 +113,11 @@ func (c *chart) drawXY(t *table.Table) error {
 		c.emptyMessage(body, "no data points to draw")
 		return nil
 	}
-	panels := len(groups)
-	for pi, g := range groups {
+	layersOf := func(g []*series) []*layer {
 		var layers []*layer
-		switch {
-		case stacked:
+		if stacked {
 			layers = stackLayers(g, percent, xlo, xhi, buckets)
-		default:
+		} else {
 			for _, s := range g {
 				l := &layer{name: s.name, area: area, points: c.viz == "scatterchart"}
 				switch {
@@ -138,13 +136,18 @@ func (c *chart) drawXY(t *table.Table) error {
 				layers = append(layers, l)
 			}
 		}
-		for _, l := range layers {
-			for _, s := range g {
-				if s.name == l.name {
-					l.color = colorOf[s]
-				}
-			}
+		for i, l := range layers {
+			l.color = colorOf[g[i]]
 		}
+		return layers
+	}
+	if split == "axes" && len(groups) == 2 {
+		c.drawTwoAxes(body, d, layersOf(groups[0]), layersOf(groups[1]), xlo, xhi, logX, logY, percent, area)
+		return nil
+	}
+	panels := len(groups)
+	for pi, g := range groups {
+		layers := layersOf(g)
 		p := c.newPlot()
 		c.xAxis(p, d, logX)
 		c.yAxis(p, logY, percent)
@@ -158,14 +161,7 @@ func (c *chart) drawXY(t *table.Table) error {
 		} else {
 			p.Y.Label.Text = c.yTitle(d)
 		}
-		grid := plotter.NewGrid()
-		grid.Vertical.Color = nil
-		grid.Horizontal.Color = colGrid
-		grid.Horizontal.Width = vg.Points(0.75)
-		p.Add(grid)
-		for _, l := range layers {
-			p.Add(&layerPlotter{l: l, logX: logX, logY: logY})
-		}
+		c.addLayers(p, layers, logX, logY)
 		c.ranges(p, layers, xlo, xhi, logY, percent, area)
 		h := (body.Max.Y - body.Min.Y) / vg.Length(panels)
 		pc := body
@@ -174,6 +170,67 @@ func (c *chart) drawXY(t *table.Table) error {
 		p.Draw(pc)
 	}
 	return nil
+}
+
+// addLayers adds the horizontal grid and the layers to a plot.
+func (c *chart) addLayers(p *plot.Plot, layers []*layer, logX, logY bool) {
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = nil
+	grid.Horizontal.Color = colGrid
+	grid.Horizontal.Width = vg.Points(0.75)
+	p.Add(grid)
+	for _, l := range layers {
+		p.Add(&layerPlotter{l: l, logX: logX, logY: logY})
+	}
+}
+
+// drawTwoAxes draws ysplit=axes for two y columns: the first on the left axis, the second
+// on a right axis of its own, each axis title in its series' colour.
+func (c *chart) drawTwoAxes(body draw.Canvas, d *chartData, left, right []*layer, xlo, xhi float64, logX, logY, percent, area bool) {
+	p := c.newPlot()
+	c.xAxis(p, d, logX)
+	c.yAxis(p, logY, percent)
+	p.X.Label.Text = c.xTitle(d)
+	p.Y.Label.Text = d.yNames[0]
+	if len(left) > 0 {
+		p.Y.Label.TextStyle.Color = left[0].color
+	}
+	c.addLayers(p, left, logX, logY)
+	c.ranges(p, left, xlo, xhi, logY, percent, area)
+
+	q := c.newPlot() // holds the right axis' range and the right layers' transforms
+	c.yAxis(q, logY, percent)
+	c.ranges(q, right, xlo, xhi, logY, percent, area)
+	ticks := q.Y.Tick.Marker.Ticks(q.Y.Min, q.Y.Max)
+	lab := c.style(8, colSubtle, false)
+	wid := vg.Length(0)
+	for _, t := range ticks {
+		wid = max(wid, lab.Width(t.Label))
+	}
+	title := c.style(9, colText, false)
+	if len(right) > 0 {
+		title.Color = right[0].color
+	}
+	reserve := wid + title.Height("Ag") + vg.Points(10)
+	pc := body
+	pc.Max.X -= reserve
+	p.Draw(pc)
+	dc := p.DataCanvas(pc)
+	q.X = p.X
+	for _, l := range right {
+		(&layerPlotter{l: l, logX: logX, logY: logY}).Plot(dc, q)
+	}
+	lab.XAlign, lab.YAlign = draw.XLeft, draw.YCenter
+	for _, t := range ticks {
+		if t.Label == "" || t.Value < q.Y.Min || t.Value > q.Y.Max {
+			continue
+		}
+		y := dc.Y(q.Y.Norm(t.Value))
+		body.FillText(lab, vg.Point{X: dc.Max.X + vg.Points(4), Y: y}, t.Label)
+	}
+	title.Rotation = -math.Pi / 2
+	title.XAlign, title.YAlign = draw.XCenter, draw.YTop
+	body.FillText(title, vg.Point{X: body.Max.X, Y: (dc.Min.Y + dc.Max.Y) / 2}, d.yNames[1])
 }
 
 // anomalyFrom keeps the anomalies of a reduced series: they are few, and each must show.
