@@ -40,7 +40,7 @@ type Script struct {
 }
 
 // Stmt is a statement: *LetStmt, *SetStmt, *DeclareParamsStmt, *DeclarePatternStmt,
-// *AliasStmt, *RestrictStmt or *ExprStmt (a query).
+// *AliasStmt, *RestrictStmt, *CommandStmt or *ExprStmt (a query).
 type Stmt interface {
 	Node
 	stmtNode()
@@ -99,6 +99,14 @@ type ExprStmt struct {
 	X Expr
 }
 
+// CommandStmt is a control command (`.show tables`, `.create table ...`). Commands have
+// their own grammar, which this parser does not read: Text is the rest of the script.
+type CommandStmt struct {
+	Span
+	Text string
+}
+
+func (*CommandStmt) stmtNode()        {}
 func (*LetStmt) stmtNode()            {}
 func (*SetStmt) stmtNode()            {}
 func (*DeclareParamsStmt) stmtNode()  {}
@@ -517,7 +525,7 @@ type JoinOp struct {
 	Options []*Option // all options including kind and hint.*
 	Right   Expr
 	On      []Expr
-	Where   Expr // `join ... where pred` (time-window joins), nil when absent
+	Where   Expr // reserved; always nil (the official parser has no `join ... where`)
 }
 
 // LookupOp is `lookup [kind=K] (Right) on conditions`.

@@ -55,6 +55,11 @@ func span(p *parser, start int) Span { return Span{start, max(start, p.prevEnd()
 func parseWhere(p *parser, start int, name string) Operator {
 	op := &WhereOp{Keyword: name}
 	op.Pred = p.parseExpr()
+	// `where a = 1`: accepted by the official parser (the binder says to use ==)
+	if t := p.tok(); t.Kind == PUNCT && t.Text == "=" {
+		p.next()
+		op.Pred = p.binary("=", t.Pos, op.Pred, p.parseExpr())
+	}
 	op.Span = span(p, start)
 	return op
 }
@@ -260,9 +265,6 @@ func parseJoin(p *parser, start int, name string) Operator {
 	} else {
 		op.On = []Expr{}
 	}
-	if p.got("where") {
-		op.Where = p.parseExpr()
-	}
 	op.Span = span(p, start)
 	return op
 }
@@ -303,6 +305,11 @@ func (p *parser) parseUnionTable() Expr {
 	if p.is("*") || t.Kind == IDENT && p.peek(1).Pos == t.End && p.isAt(1, "*") {
 		return p.parseNameOrPattern()
 	}
+	if t.Kind != IDENT && !p.is("[") {
+		p.errExpected("a table name or '(' query ')'")
+		p.skipTo(",", "|", ";")
+		return &BadExpr{Span{t.Pos, p.prevEnd()}}
+	}
 	return p.parsePostfix()
 }
 
@@ -335,6 +342,7 @@ func parseRender(p *parser, start int, name string) Operator {
 	} else {
 		p.errExpected("a chart kind (timechart, barchart, ...)")
 	}
+	p.renderProps = true
 	if p.is("with") && p.isAt(1, "(") {
 		p.next()
 		open := p.tok().Pos
@@ -352,6 +360,7 @@ func parseRender(p *parser, start int, name string) Operator {
 			op.Props = append(op.Props, p.parseRenderProp())
 		}
 	}
+	p.renderProps = false
 	op.Span = span(p, start)
 	return op
 }
@@ -370,6 +379,13 @@ func (p *parser) parseRenderProp() *Option {
 	p.expect("=")
 	v := p.parseExpr()
 	lname := strings.ToLower(nameTok.Text)
+	if p.renderProps && !renderProps[lname] {
+		hint := ""
+		if s := closest(lname, renderPropNames); s != "" {
+			hint = "did you mean '" + s + "'?"
+		}
+		p.errorAt(nameTok.Pos, nameTok.End-nameTok.Pos, "unknown render property '"+nameTok.Text+"'", hint)
+	}
 	if lname == "ycolumns" || lname == "series" || lname == "anomalycolumns" || lname == "xcolumn" {
 		l := &ListExpr{Elems: []Expr{v}}
 		for p.is(",") && !(p.peek(1).Kind == IDENT && p.isAt(2, "=")) && !p.isAt(1, ")") {
@@ -383,6 +399,18 @@ func (p *parser) parseRenderProp() *Option {
 	}
 	return &Option{Span: Span{t.Pos, p.prevEnd()}, Name: lname, Value: v}
 }
+
+// renderPropNames are the properties `render ... with (...)` accepts.
+var renderPropNames = []string{"accumulate", "anomalycolumns", "kind", "legend", "series", "title",
+	"xaxis", "xcolumn", "xmax", "xmin", "xtitle", "yaxis", "ycolumns", "ymax", "ymin", "ysplit", "ytitle"}
+
+var renderProps = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range renderPropNames {
+		m[n] = true
+	}
+	return m
+}()
 
 var mvOptions = map[string]bool{"bagexpansion": true, "with_itemindex": true, "kind": true, "itemindex": true}
 
@@ -602,6 +630,7 @@ func parseDatatable(p *parser, start int, name string) Operator {
 	op.Schema, _ = p.parseSchema()
 	open := p.tok().Pos
 	if p.expect("[") >= 0 {
+		p.got(",") // the official parser allows one leading ','
 		for !p.is("]") && !p.atEOF() {
 			op.Values = append(op.Values, p.parseConstant())
 			if !p.got(",") {

@@ -26,6 +26,8 @@ type parser struct {
 	// only there may a query start with an operator on an implicit input.
 	stmtStart bool
 	argStart  int // token index where the current call argument starts (`*` is allowed there)
+	// renderProps is set while reading render properties (names are checked).
+	renderProps bool
 }
 
 func newParser(src string) *parser {
@@ -267,6 +269,12 @@ func (p *parser) parseScript() *Script {
 
 func (p *parser) parseStmt() Stmt {
 	t := p.tok()
+	if t.Kind == PUNCT && t.Text == "." && p.peek(1).Kind == IDENT && p.peek(1).Pos == t.End {
+		// a control command (`.show tables`): its own grammar, kept as text
+		st := &CommandStmt{Span: Span{t.Pos, len(p.src)}, Text: p.src[t.Pos:]}
+		p.i = len(p.toks) - 1
+		return st
+	}
 	if t.Kind == IDENT {
 		switch t.Text {
 		case "let":
@@ -615,7 +623,7 @@ func (p *parser) parseRestrict() *RestrictStmt {
 func (p *parser) parseName(what string) *Ident {
 	t := p.tok()
 	switch {
-	case t.Kind == IDENT && !strings.HasPrefix(t.Text, "!"):
+	case t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") && t.Text != "@":
 		p.next()
 		return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
 	case p.bracketLen(0) > 0:
@@ -652,7 +660,7 @@ func (p *parser) bracketLen(at int) int {
 // isNameStart reports whether the current token starts a name (identifier or `['x']`).
 func (p *parser) isNameStart() bool {
 	t := p.tok()
-	if t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") {
+	if t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") && t.Text != "@" {
 		return true
 	}
 	return p.bracketLen(0) > 0
@@ -923,7 +931,14 @@ func (p *parser) parseExpr() Expr {
 		return &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
 	}
 	defer p.leave()
-	return p.parseOr()
+	x := p.parseOr()
+	// `a : b` (search's column:value) is an expression anywhere to the official parser
+	// (the binder rejects most uses); it does not chain.
+	if t := p.tok(); t.Kind == PUNCT && t.Text == ":" {
+		p.next()
+		x = p.binary(t.Text, t.Pos, x, p.parseOr())
+	}
+	return x
 }
 
 func (p *parser) binary(op string, opPos int, x, y Expr) Expr {
@@ -969,18 +984,17 @@ var stringOps = func() map[string]bool {
 var equalityOps = map[string]bool{"==": true, "!=": true, "<>": true, "=~": true, "!~": true}
 var relOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true}
 
+// parseCompare parses one comparison: Kusto's comparisons do not chain (`a == b == c`
+// is an error), so at most one operator is taken here.
 func (p *parser) parseCompare() Expr {
 	x := p.parseRel()
-	for {
+	for once := true; once; once = false {
 		t := p.tok()
 		pos := t.Pos
 		switch {
 		case t.Kind == PUNCT && equalityOps[t.Text]:
 			p.next()
 			x = p.binary(t.Text, pos, x, p.parseRel())
-		case t.Kind == PUNCT && t.Text == ":" && p.inSearch:
-			p.next()
-			x = p.binary(":", pos, x, p.parseRel())
 		case t.Kind == IDENT && (t.Text == "has_any" || t.Text == "has_all"):
 			p.next()
 			x = p.binary(t.Text, pos, x, p.parseListOperand())
@@ -1019,10 +1033,9 @@ func (p *parser) parseCompare() Expr {
 			}
 			b.Span = Span{x.Pos(), p.prevEnd()}
 			x = b
-		default:
-			return x
 		}
 	}
+	return x
 }
 
 // parseListOperand parses the right side of in/has_any: `(a, b, ...)` (elements may be
@@ -1046,15 +1059,11 @@ func (p *parser) parseListOperand() Expr {
 
 func (p *parser) parseRel() Expr {
 	x := p.parseAdd()
-	for {
-		t := p.tok()
-		if t.Kind == PUNCT && relOps[t.Text] {
-			p.next()
-			x = p.binary(t.Text, t.Pos, x, p.parseAdd())
-			continue
-		}
-		return x
+	if t := p.tok(); t.Kind == PUNCT && relOps[t.Text] {
+		p.next()
+		x = p.binary(t.Text, t.Pos, x, p.parseAdd())
 	}
+	return x
 }
 
 func (p *parser) parseAdd() Expr {
@@ -1092,6 +1101,10 @@ func (p *parser) parseUnary() Expr {
 		}
 		defer p.leave()
 		p.next()
+		if n := p.tok(); n.Kind == PUNCT && (n.Text == "-" || n.Text == "+") {
+			// `- -1` is an error to the official parser; `-(-1)` is fine
+			p.errExpected("an expression")
+		}
 		x := p.parseUnary()
 		return &UnaryExpr{Span: Span{t.Pos, x.End()}, Op: t.Text, X: x}
 	}
@@ -1358,8 +1371,9 @@ func (p *parser) parseCall(name *Ident) *CallExpr {
 	call := &CallExpr{Fun: name, Args: []Expr{}, Rparen: -1}
 	open := p.tok().Pos
 	p.next()
+	tabular := tabularArgFuncs[name.Name]
 	for !p.is(")") && !p.atEOF() {
-		call.Args = append(call.Args, p.parseArg())
+		call.Args = append(call.Args, p.parseArg(tabular))
 		if !p.got(",") {
 			break
 		}
@@ -1374,19 +1388,29 @@ func (p *parser) parseCall(name *Ident) *CallExpr {
 
 // parseArg parses one call argument: `name = value` or an expression (which may be
 // tabular, for materialize/toscalar/functions with tabular parameters).
-func (p *parser) parseArg() Expr {
+func (p *parser) parseArg(tabular bool) Expr {
 	if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
+		if t := p.tok(); k == 1 && (reservedAlways[t.Text] || notDeclNames[t.Text]) {
+			p.errKeywordName(t)
+		}
 		name := p.parseName("")
 		p.next()
-		v := p.parseQueryExpr()
+		v := p.parseExpr()
 		return &NamedArg{Span: Span{name.Pos(), v.End()}, Name: name, Value: v}
 	}
 	if p.is("(") && p.looksLikeLambda() {
 		return p.parseFunc(p.tok().Pos)
 	}
 	p.argStart = p.i
-	return p.parseQueryExpr()
+	if tabular {
+		return p.parseQueryExpr()
+	}
+	return p.parseExpr()
 }
+
+// tabularArgFuncs take a query (with pipes) as argument; other calls take scalar
+// expressions (a tabular argument goes in parentheses: `f((T | take 1))`).
+var tabularArgFuncs = map[string]bool{"toscalar": true, "materialize": true}
 
 func (p *parser) parseTypeof() Expr {
 	t := p.tok()
