@@ -14,9 +14,15 @@ const maxDepth = 400
 const maxErrors = 50
 
 type parser struct {
-	src      string
-	toks     []Token
-	i        int
+	src string
+	// Tokens are lexed on demand into a window: buf[k] is token number base+k. The
+	// parser never looks back more than one token, so memory stays small on huge input.
+	lx       lexer
+	buf      []Token
+	base     int
+	i        int  // number of the current token
+	stopped  bool // too many errors or too deep: every token is now EOF
+	eof      Token
 	errs     ErrorList
 	depth    int
 	tooDeep  bool
@@ -31,33 +37,60 @@ type parser struct {
 }
 
 func newParser(src string) *parser {
-	return &parser{src: src, toks: Lex(src), lastErr: -1, argStart: -1}
+	return &parser{src: src, lx: lexer{src: src}, buf: make([]Token, 0, 64), lastErr: -1, argStart: -1,
+		eof: Token{Kind: EOF, Pos: len(src), End: len(src)}}
 }
 
 // ---------------------------------------------------------------------------------------
 // token helpers
 
-func (p *parser) tok() *Token { return &p.toks[p.i] }
-
-func (p *parser) peek(n int) *Token {
-	j := p.i + n
-	if j >= len(p.toks) {
-		j = len(p.toks) - 1
+// at returns token number j (the EOF token for any j past the end).
+func (p *parser) at(j int) *Token {
+	if p.stopped {
+		return &p.eof
 	}
-	return &p.toks[j]
+	for p.base+len(p.buf) <= j {
+		if n := len(p.buf); n > 0 && p.buf[n-1].Kind == EOF {
+			return &p.buf[n-1]
+		}
+		p.buf = append(p.buf, p.lx.next())
+	}
+	return &p.buf[j-p.base]
 }
+
+func (p *parser) tok() *Token { return p.at(p.i) }
+
+func (p *parser) peek(n int) *Token { return p.at(p.i + n) }
 
 func (p *parser) next() {
-	if p.i < len(p.toks)-1 {
-		p.i++
+	if p.tok().Kind == EOF {
+		return
+	}
+	p.i++
+	if k := p.i - p.base; k > 1024 {
+		// drop consumed tokens but the previous one; copy into a new array so
+		// *Token pointers callers still hold stay valid
+		nb := make([]Token, len(p.buf)-(k-1), cap(p.buf))
+		copy(nb, p.buf[k-1:])
+		p.buf = nb
+		p.base += k - 1
 	}
 }
 
-func (p *parser) atEOF() bool { return p.toks[p.i].Kind == EOF }
+// stop makes the rest of the input read as EOF (after too many errors, or too deep).
+func (p *parser) stop() {
+	if !p.stopped {
+		p.eof.Pos = p.prevEnd()
+		p.eof.End = p.eof.Pos
+		p.stopped = true
+	}
+}
+
+func (p *parser) atEOF() bool { return p.tok().Kind == EOF }
 
 // is reports whether the current token is the punctuation or keyword text.
 func (p *parser) is(text string) bool {
-	t := &p.toks[p.i]
+	t := p.tok()
 	return (t.Kind == PUNCT || t.Kind == IDENT) && t.Text == text
 }
 
@@ -76,10 +109,13 @@ func (p *parser) got(text string) bool {
 
 // prevEnd is the end offset of the previous token.
 func (p *parser) prevEnd() int {
+	if p.stopped {
+		return p.eof.Pos
+	}
 	if p.i == 0 {
 		return 0
 	}
-	return p.toks[p.i-1].End
+	return p.at(p.i - 1).End
 }
 
 func describe(t *Token) string {
@@ -106,7 +142,7 @@ func (p *parser) errorAt(off, n int, msg, hint string) {
 	p.errs = append(p.errs, &Error{Offset: off, Len: n, Msg: msg, Hint: hint})
 	if len(p.errs) >= maxErrors {
 		// stop: jump to the end so every loop terminates quickly
-		p.i = len(p.toks) - 1
+		p.stop()
 	}
 }
 
@@ -168,7 +204,7 @@ func (p *parser) enter() bool {
 			t := p.tok()
 			p.errorAt(t.Pos, 0, fmt.Sprintf("query nested too deeply (more than %d levels)", maxDepth), "")
 		}
-		p.i = len(p.toks) - 1
+		p.stop()
 		return false
 	}
 	return true
@@ -272,7 +308,7 @@ func (p *parser) parseStmt() Stmt {
 	if t.Kind == PUNCT && t.Text == "." && p.peek(1).Kind == IDENT && p.peek(1).Pos == t.End {
 		// a control command (`.show tables`): its own grammar, kept as text
 		st := &CommandStmt{Span: Span{t.Pos, len(p.src)}, Text: p.src[t.Pos:]}
-		p.i = len(p.toks) - 1
+		p.stop()
 		return st
 	}
 	if t.Kind == IDENT {
