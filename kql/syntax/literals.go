@@ -75,12 +75,12 @@ func (p *parser) parseTypedLiteral() Expr {
 			}
 		}
 		p.expectClose(")", open, "(")
-		lit.Span = Span{start, p.prevEnd()}
+		lit.Span = span(p, start)
 		lit.Raw = p.src[start:p.prevEnd()]
 		return lit
 	}
 	p.errExpected("a literal value")
-	lit.Span = Span{start, p.prevEnd()}
+	lit.Span = span(p, start)
 	return lit
 }
 

@@ -230,7 +230,7 @@ func (p *parser) parseRightTable() Expr {
 		p.next()
 		x := p.parseQueryExpr()
 		p.expectClose(")", open, "(")
-		return &ParenExpr{Span: Span{open, p.prevEnd()}, X: x}
+		return &ParenExpr{Span: span(p, open), X: x}
 	}
 	return p.parsePostfix()
 }
@@ -308,7 +308,7 @@ func (p *parser) parseUnionTable() Expr {
 	if t.Kind != IDENT && !p.is("[") {
 		p.errExpected("a table name or '(' query ')'")
 		p.skipTo(",", "|", ";")
-		return &BadExpr{Span{t.Pos, p.prevEnd()}}
+		return &BadExpr{span(p, t.Pos)}
 	}
 	return p.parsePostfix()
 }
@@ -393,11 +393,11 @@ func (p *parser) parseRenderProp() *Option {
 			l.Elems = append(l.Elems, p.parseExpr())
 		}
 		if len(l.Elems) > 1 {
-			l.Span = Span{v.Pos(), p.prevEnd()}
+			l.Span = span(p, v.Pos())
 			v = l
 		}
 	}
-	return &Option{Span: Span{t.Pos, p.prevEnd()}, Name: lname, Value: v}
+	return &Option{Span: span(p, t.Pos), Name: lname, Value: v}
 }
 
 // renderPropNames are the properties `render ... with (...)` accepts.
@@ -605,7 +605,7 @@ func (p *parser) parseConstant() Expr {
 	}
 	p.errExpected("a constant value (datatable values are literals)")
 	p.skipTo(",", "]")
-	return &BadExpr{Span{t.Pos, p.prevEnd()}}
+	return &BadExpr{span(p, t.Pos)}
 }
 
 // parseValueList parses `[v, v, ...]` (datatable rows, externaldata URLs).

@@ -354,12 +354,12 @@ func (p *parser) parseLet() *LetStmt {
 	st := &LetStmt{Name: name}
 	if p.expect("=") < 0 {
 		p.skipTo(";")
-		st.Value = &BadExpr{Span{p.prevEnd(), p.prevEnd()}}
-		st.Span = Span{start, p.prevEnd()}
+		st.Value = &BadExpr{span(p, p.prevEnd())}
+		st.Span = span(p, start)
 		return st
 	}
 	st.Value = p.parseLetValue()
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = span(p, start)
 	return st
 }
 
@@ -396,7 +396,7 @@ func (p *parser) parseFunc(start int) *FuncExpr {
 	f := &FuncExpr{}
 	f.Params = p.parseParamList()
 	f.Body = p.parseBlock()
-	f.Span = Span{start, p.prevEnd()}
+	f.Span = span(p, start)
 	return f
 }
 
@@ -426,7 +426,7 @@ func (p *parser) parseParam() *Param {
 	if p.got("=") {
 		pr.Default = p.parseExpr()
 	}
-	pr.Span = Span{start, p.prevEnd()}
+	pr.Span = span(p, start)
 	return pr
 }
 
@@ -448,7 +448,7 @@ func (p *parser) parseTypeRef() *TypeRef {
 	} else {
 		p.errExpected("a type")
 	}
-	tr.Span = Span{start, p.prevEnd()}
+	tr.Span = span(p, start)
 	return tr
 }
 
@@ -493,7 +493,7 @@ func (p *parser) parseColumnDef() *ColumnDef {
 			p.errExpected("a type")
 		}
 	}
-	cd.Span = Span{start, p.prevEnd()}
+	cd.Span = span(p, start)
 	return cd
 }
 
@@ -507,7 +507,7 @@ func (p *parser) parseBlock() *Block {
 	}
 	if !p.enter() {
 		p.leave()
-		b.Span = Span{start, p.prevEnd()}
+		b.Span = span(p, start)
 		return b
 	}
 	for !p.is("}") && !p.atEOF() {
@@ -534,7 +534,7 @@ func (p *parser) parseBlock() *Block {
 	}
 	p.leave()
 	p.expectClose("}", start, "{")
-	b.Span = Span{start, p.prevEnd()}
+	b.Span = span(p, start)
 	return b
 }
 
@@ -545,7 +545,7 @@ func (p *parser) parseSet() *SetStmt {
 	if p.got("=") {
 		st.Value = p.parseSetValue()
 	}
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = span(p, start)
 	return st
 }
 
@@ -558,7 +558,7 @@ func (p *parser) parseSetValue() Expr {
 		for !p.atEOF() && !p.is(";") {
 			p.next()
 		}
-		return &Ident{Span: Span{start, p.prevEnd()}, Name: p.src[start:p.prevEnd()]}
+		return &Ident{Span: span(p, start), Name: p.src[start:p.prevEnd()]}
 	}
 	return p.parseExpr()
 }
@@ -575,7 +575,7 @@ func (p *parser) parseDottedName() *Ident {
 		p.next()
 		p.next()
 	}
-	return &Ident{Span: Span{start, p.prevEnd()}, Name: p.src[start:p.prevEnd()]}
+	return &Ident{Span: span(p, start), Name: p.src[start:p.prevEnd()]}
 }
 
 func (p *parser) parseDeclareParams() *DeclareParamsStmt {
@@ -583,7 +583,7 @@ func (p *parser) parseDeclareParams() *DeclareParamsStmt {
 	p.next()
 	p.next()
 	st := &DeclareParamsStmt{Params: p.parseParamList()}
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = span(p, start)
 	return st
 }
 
@@ -612,10 +612,10 @@ func (p *parser) parseDeclarePattern() *DeclarePatternStmt {
 			p.next()
 			p.skipTo()
 			p.expectClose("}", bstart, "{")
-			st.Body = Span{bstart, p.prevEnd()}
+			st.Body = span(p, bstart)
 		}
 	}
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = span(p, start)
 	return st
 }
 
@@ -627,7 +627,7 @@ func (p *parser) parseAlias() *AliasStmt {
 	if p.expect("=") >= 0 {
 		st.Value = p.parseExpr()
 	}
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = span(p, start)
 	return st
 }
 
@@ -648,7 +648,7 @@ func (p *parser) parseRestrict() *RestrictStmt {
 			p.expectClose(")", open, "(")
 		}
 	}
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = span(p, start)
 	return st
 }
 
@@ -674,7 +674,7 @@ func (p *parser) parseBracketName() *Ident {
 	p.next()
 	name := p.stringLiteral().(*Literal).Value.(string)
 	p.next()
-	return &Ident{Span: Span{start, p.prevEnd()}, Name: name, Bracketed: true}
+	return &Ident{Span: span(p, start), Name: name, Bracketed: true}
 }
 
 // bracketLen returns the number of tokens of a bracketed name `['a' 'b']` at token
@@ -831,7 +831,7 @@ func (p *parser) parseQueryExpr() Expr {
 		pipe = &PipeExpr{Source: x, Ops: []Operator{}}
 	}
 	p.parsePipeTail(pipe)
-	pipe.Span = Span{start, p.prevEnd()}
+	pipe.Span = span(p, start)
 	return pipe
 }
 
@@ -855,7 +855,7 @@ func (p *parser) parseSubQuery() Expr {
 	if p.isOperatorStart() && !p.isSourceOpStart() {
 		pipe := &PipeExpr{Ops: []Operator{p.parseOperator(false)}}
 		p.parsePipeTail(pipe)
-		pipe.Span = Span{start, p.prevEnd()}
+		pipe.Span = span(p, start)
 		return pipe
 	}
 	return p.parseQueryExpr()
@@ -926,7 +926,7 @@ func (p *parser) parseOperator(first bool) Operator {
 	if t.Kind != IDENT {
 		p.errExpected("an operator after '|'")
 		p.skipTo("|", ";")
-		return &BadOp{Span: Span{start, p.prevEnd()}}
+		return &BadOp{Span: span(p, start)}
 	}
 	name, n := p.operatorName()
 	fn, ok := operators[name]
@@ -940,7 +940,7 @@ func (p *parser) parseOperator(first bool) Operator {
 			p.next()
 		}
 		p.skipTo("|", ";")
-		return &BadOp{Span: Span{start, p.prevEnd()}, Name: name}
+		return &BadOp{Span: span(p, start), Name: name}
 	}
 	for k := 0; k < n; k++ {
 		p.next()
@@ -1049,7 +1049,7 @@ func (p *parser) parseCompare() Expr {
 			} else {
 				in.List = []Expr{}
 			}
-			in.Span = Span{x.Pos(), p.prevEnd()}
+			in.Span = span(p, x.Pos())
 			x = in
 		case t.Kind == IDENT && (t.Text == "between" || t.Text == "!between"):
 			p.next()
@@ -1067,7 +1067,7 @@ func (p *parser) parseCompare() Expr {
 				b.Lo = &BadExpr{Span{open, open}}
 				b.Hi = b.Lo
 			}
-			b.Span = Span{x.Pos(), p.prevEnd()}
+			b.Span = span(p, x.Pos())
 			x = b
 		}
 	}
@@ -1089,7 +1089,7 @@ func (p *parser) parseListOperand() Expr {
 		}
 	}
 	p.expectClose(")", open, "(")
-	l.Span = Span{open, p.prevEnd()}
+	l.Span = span(p, open)
 	return l
 }
 
@@ -1158,7 +1158,7 @@ func (p *parser) parsePostfix() Expr {
 			p.next()
 			idx := p.parseExpr()
 			p.expectClose("]", open, "[")
-			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
+			x = &IndexExpr{Span: span(p, x.Pos()), X: x, Index: idx}
 		case p.is("."):
 			p.next()
 			if p.bracketLen(0) > 0 {
@@ -1187,7 +1187,7 @@ func (p *parser) parsePostfix() Expr {
 			p.next()
 			idx := p.parseExpr()
 			p.expectClose("]", open, "[")
-			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
+			x = &IndexExpr{Span: span(p, x.Pos()), X: x, Index: idx}
 		default:
 			return x
 		}
@@ -1258,7 +1258,7 @@ func (p *parser) parseParen() Expr {
 	if p.is(")") {
 		p.errExpected("an expression")
 		p.next()
-		return &BadExpr{Span{open, p.prevEnd()}}
+		return &BadExpr{span(p, open)}
 	}
 	x := p.parseQueryExpr()
 	if p.is(",") {
@@ -1269,11 +1269,11 @@ func (p *parser) parseParen() Expr {
 			l.Elems = append(l.Elems, p.parseQueryExpr())
 		}
 		p.expectClose(")", open, "(")
-		l.Span = Span{open, p.prevEnd()}
+		l.Span = span(p, open)
 		return l
 	}
 	p.expectClose(")", open, "(")
-	return &ParenExpr{Span: Span{open, p.prevEnd()}, X: x}
+	return &ParenExpr{Span: span(p, open), X: x}
 }
 
 func (p *parser) stringLiteral() Expr {
@@ -1348,7 +1348,7 @@ func (p *parser) parseIdentExpr() Expr {
 			// `datatable(...)[...]` used as an expression
 			start := t.Pos
 			pipe := &PipeExpr{Ops: []Operator{p.parseOperator(true)}}
-			pipe.Span = Span{start, p.prevEnd()}
+			pipe.Span = span(p, start)
 			return pipe
 		}
 		name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
@@ -1418,7 +1418,7 @@ func (p *parser) parseCall(name *Ident) *CallExpr {
 		}
 	}
 	call.Rparen = p.expectClose(")", open, "(")
-	call.Span = Span{name.Pos(), p.prevEnd()}
+	call.Span = span(p, name.Pos())
 	return call
 }
 
@@ -1458,9 +1458,9 @@ func (p *parser) parseTypeof() Expr {
 		st := p.tok().Pos
 		if p.nameLen(0) > 0 && p.isAt(p.nameLen(0), ":") {
 			cd := p.parseColumnDef()
-			te.Types = append(te.Types, &TypeRef{Span: Span{st, p.prevEnd()}, Tabular: true, Columns: []*ColumnDef{cd}})
+			te.Types = append(te.Types, &TypeRef{Span: span(p, st), Tabular: true, Columns: []*ColumnDef{cd}})
 		} else if p.got("*") {
-			te.Types = append(te.Types, &TypeRef{Span: Span{st, p.prevEnd()}, Tabular: true, Star: true})
+			te.Types = append(te.Types, &TypeRef{Span: span(p, st), Tabular: true, Star: true})
 		} else if t := p.tok(); t.Kind == IDENT {
 			// any name: the official parser leaves unknown types to the binder
 			ct, ok := CanonicalType(t.Text)
@@ -1477,7 +1477,7 @@ func (p *parser) parseTypeof() Expr {
 		}
 	}
 	p.expectClose(")", open, "(")
-	te.Span = Span{t.Pos, p.prevEnd()}
+	te.Span = span(p, t.Pos)
 	return te
 }
 
@@ -1517,7 +1517,7 @@ func (p *parser) parseColumn() *Column {
 		p.expect("=")
 	}
 	c.X = p.parseExpr()
-	c.Span = Span{start, p.prevEnd()}
+	c.Span = span(p, start)
 	return c
 }
 
@@ -1565,7 +1565,7 @@ func (p *parser) parseOptions(names map[string]bool, hints bool) []*Option {
 			p.next()
 		}
 		v := p.parseOptionValue()
-		opts = append(opts, &Option{Span: Span{t.Pos, p.prevEnd()}, Name: lname, Value: v})
+		opts = append(opts, &Option{Span: span(p, t.Pos), Name: lname, Value: v})
 	}
 }
 
@@ -1610,7 +1610,7 @@ func (p *parser) parseSortKey() *SortKey {
 			p.errExpected("'first' or 'last' after 'nulls'")
 		}
 	}
-	k.Span = Span{start, p.prevEnd()}
+	k.Span = span(p, start)
 	return k
 }
 
