@@ -7,8 +7,8 @@ import (
 )
 
 // builder fills a table of known size column by column. Generators ask for the columns they
-// fill; the rest share one all-empty (string) or all-null vector per type, so a 228-column
-// SecurityEvent costs memory only for the columns its events use.
+// fill; the rest become Const vectors (one empty or null value standing for every row), so a
+// 228-column SecurityEvent costs memory only for the columns its events use.
 type builder struct {
 	name   string
 	schema table.Schema
@@ -19,6 +19,9 @@ type builder struct {
 	// lenient builders ignore columns the schema lacks (writes go to a scratch column).
 	lenient     bool
 	scratchCols map[table.Type]*column
+	consts      map[int]any // columns with one value for every row
+	// keep, when set, limits the columns that get storage: writes to others are dropped.
+	keep map[string]bool
 }
 
 func (b *builder) scratch(t table.Type) *column {
@@ -43,6 +46,8 @@ type column struct {
 	bools []bool
 	dyns  []any
 	set   []bool
+	// discard drops writes: the column is left empty (a Const) to save memory.
+	discard bool
 }
 
 func newBuilder(name string, schema table.Schema, n int) *builder {
@@ -86,6 +91,9 @@ func (b *builder) col(name string, t table.Type) *column {
 		}
 		return newColumn(t, b.n)
 	}
+	if b.keep != nil && !b.keep[name] {
+		return &column{typ: t, discard: true}
+	}
 	if b.cols[i] == nil {
 		b.cols[i] = newColumn(t, b.n)
 	}
@@ -104,10 +112,21 @@ func (b *builder) boolc(name string) *column {
 func (b *builder) guid(name string) *column { return b.col(name, table.TypeGUID) }
 
 // S sets a string (or guid) value.
-func (c *column) S(i int, s string) { c.strs[i] = s }
+func (c *column) S(i int, s string) {
+	if c.discard {
+		return
+	}
+	c.strs[i] = s
+}
 
 // I sets an int, long, datetime or timespan value (ticks for the last two).
-func (c *column) I(i int, v int64) { c.ints[i] = v; c.set[i] = true }
+func (c *column) I(i int, v int64) {
+	if c.discard {
+		return
+	}
+	c.ints[i] = v
+	c.set[i] = true
+}
 
 // T sets a datetime.
 func (c *column) T(i int, v table.DateTime) { c.ints[i] = int64(v); c.set[i] = true }
@@ -127,7 +146,6 @@ func (b *builder) finish() (*table.Table, error) {
 		return nil, b.err
 	}
 	t := &table.Table{Name: b.name, Columns: make([]table.Column, len(b.schema))}
-	shared := map[table.Type]*table.Vector{}
 	var allNull *table.Bitmap
 	nullMask := func() *table.Bitmap {
 		if allNull == nil {
@@ -141,12 +159,14 @@ func (b *builder) finish() (*table.Table, error) {
 	for i, cs := range b.schema {
 		c := b.cols[i]
 		var v *table.Vector
-		if c == nil {
-			v = shared[cs.Type]
-			if v == nil {
-				v = emptyVector(cs.Type, b.n, nullMask)
-				shared[cs.Type] = v
+		if x, ok := b.consts[i]; ok {
+			cv, err := constVector(cs.Type, x)
+			if err != nil {
+				return nil, fmt.Errorf("workspace: %s.%s: %w", b.name, cs.Name, err)
 			}
+			v = cv
+		} else if c == nil {
+			v = emptyVector(cs.Type)
 		} else {
 			v = c.vector(nullMask)
 		}
@@ -155,28 +175,42 @@ func (b *builder) finish() (*table.Table, error) {
 	return t, nil
 }
 
-func emptyVector(t table.Type, n int, nullMask func() *table.Bitmap) *table.Vector {
-	v := &table.Vector{Type: t}
-	switch t {
-	case table.TypeString:
-		v.Strs = make([]string, n)
-		return v
-	case table.TypeGUID:
-		v.Strs = make([]string, n)
-	case table.TypeInt, table.TypeLong, table.TypeDateTime, table.TypeTimeSpan:
-		v.Ints = make([]int64, n)
-	case table.TypeReal:
-		v.Reals = make([]float64, n)
-	case table.TypeBool:
-		v.Bools = make([]bool, n)
-	case table.TypeDynamic:
-		v.Dyns = make([]any, n)
-		return v
+// emptyVector is a column no event fills: one Const value (empty string, or null) standing
+// for every row, so unused columns cost nothing however long the table.
+func emptyVector(t table.Type) *table.Vector {
+	v := table.NewVector(t, 1)
+	if t == table.TypeString {
+		_ = v.Append("")
+	} else {
+		_ = v.Append(nil)
 	}
-	if n > 0 {
-		v.Nulls = nullMask()
-	}
+	v.Const = true
 	return v
+}
+
+// constVector is a column with the same value in every row.
+func constVector(t table.Type, x any) (*table.Vector, error) {
+	v := table.NewVector(t, 1)
+	if err := v.Append(x); err != nil {
+		return nil, err
+	}
+	v.Const = true
+	return v, nil
+}
+
+// constant makes column name hold x in every row.
+func (b *builder) constant(name string, t table.Type, x any) {
+	i, ok := b.idx[name]
+	if !ok || b.schema[i].Type != t {
+		if !b.lenient && b.err == nil {
+			b.err = fmt.Errorf("workspace: generator for %s uses column %s as %s, which the schema does not have", b.name, name, t)
+		}
+		return
+	}
+	if b.consts == nil {
+		b.consts = map[int]any{}
+	}
+	b.consts[i] = x
 }
 
 func (c *column) vector(nullMask func() *table.Bitmap) *table.Vector {
