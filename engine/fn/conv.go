@@ -29,7 +29,7 @@ func normDyn(x any) any {
 }
 
 // FormatRealDotNet formats a real as .NET's double.ToString() does (shortest round-trip,
-// scientific notation "1E+20" when the exponent is >= 15 or < -5), which is Kusto's
+// scientific notation "1E+20" when the exponent is >= 15 or < -4), which is Kusto's
 // tostring(real).
 func FormatRealDotNet(f float64) string {
 	switch {
@@ -48,7 +48,7 @@ func FormatRealDotNet(f float64) string {
 	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
 	mant, exps, _ := strings.Cut(s, "e")
 	exp, _ := strconv.Atoi(exps)
-	if exp >= 15 || exp < -5 {
+	if exp >= 15 || exp < -4 {
 		sign := "+"
 		if exp < 0 {
 			sign = "-"

@@ -170,8 +170,18 @@ func rewriteToGo(s string) string {
 }
 
 func registerString(r *registry) {
-	r.fn("tolower", bindStr1("tolower", lowerStr))
-	r.fn("toupper", bindStr1("toupper", upperStr))
+	caseMap := func(name string, tab *[256]byte, slow func(string) string) binder {
+		return func(args []Arg) (table.Type, Impl, error) {
+			if err := argc(name, args, 1, 1); err != nil {
+				return 0, nil, err
+			}
+			return table.TypeString, func(_ *Context, args []*table.Vector, n int) (*table.Vector, error) {
+				return &table.Vector{Type: table.TypeString, Strs: mapStrings(strsOf(args[0]), n, stride(args[0]), tab, slow)}, nil
+			}, nil
+		}
+	}
+	r.fn("tolower", caseMap("tolower", &lowerTab, strings.ToLower))
+	r.fn("toupper", caseMap("toupper", &upperTab, strings.ToUpper))
 	r.fn("reverse", bindStr1("reverse", func(s string) string {
 		rs := []rune(s)
 		for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {

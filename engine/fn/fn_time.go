@@ -3,6 +3,7 @@ package fn
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -62,15 +63,7 @@ func bindBin(name string) binder {
 				out := newOut(rt, n)
 				sv, ss := stride(v), stride(s)
 				if s.Const && !nullAt(s, 0) && s.Ints[0] > 0 {
-					size := s.Ints[0]
-					for i := 0; i < n; i++ {
-						x := v.Ints[i*sv]
-						m := x % size
-						if m < 0 {
-							m += size
-						}
-						out.Ints[i] = x - m
-					}
+					floorToMultiples(out.Ints[:n], v.Ints, sv, s.Ints[0])
 				} else {
 					for i := 0; i < n; i++ {
 						size := s.Ints[i*ss]
@@ -141,6 +134,36 @@ func bindBinAt(args []Arg) (table.Type, Impl, error) {
 		}
 		return f + math.Floor((x-f)/s)*s
 	}), nil
+}
+
+// floorToMultiples sets dst[i] = floor(src[i*stride] / size) * size. Division by a
+// runtime constant is slow, so non-negative values (all datetimes) use a precomputed
+// reciprocal: q = hi64(x * floor(2^64 / size)) is q or one less, fixed by one compare.
+func floorToMultiples(dst, src []int64, stride int, size int64) {
+	if stride == 0 {
+		x := src[0]
+		r := floorDiv(x, size) * size
+		for i := range dst {
+			dst[i] = r
+		}
+		return
+	}
+	src = src[:len(dst)]
+	d := uint64(size)
+	m := ^uint64(0) / d
+	for i, x := range src {
+		if x < 0 {
+			dst[i] = floorDiv(x, size) * size
+			continue
+		}
+		u := uint64(x)
+		q, _ := bits.Mul64(u, m)
+		r := u - q*d
+		if r >= d {
+			q++
+		}
+		dst[i] = int64(q * d)
+	}
 }
 
 // ---- calendar helpers ----
@@ -737,6 +760,11 @@ func registerTime(r *registry) {
 			}
 			if iv, isInt := normDyn(a[0]).(int64); isInt && unitTicks >= 1 {
 				return table.DateTime(621355968000000000 + iv*int64(unitTicks))
+			}
+			// Split whole and fractional units so large values keep their precision.
+			whole, frac := math.Modf(f)
+			if unitTicks >= 1 {
+				return table.DateTime(621355968000000000 + int64(whole)*int64(unitTicks) + int64(math.Round(frac*unitTicks)))
 			}
 			return table.DateTime(math.Round(t))
 		}))

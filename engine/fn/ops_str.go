@@ -69,19 +69,51 @@ func lowerStr(s string) string {
 }
 
 // matcher finds needle occurrences in s; fold makes it case-insensitive (needle already
-// lowered). It returns the first occurrence at or after from, or -1.
+// lowered). The search jumps between occurrences of an anchor byte of the needle (the
+// rarest one by a text-frequency guess) with strings.IndexByte, which is vectorised.
 type matcher struct {
 	needle string
 	fold   bool
 	// unicode: the needle is not ASCII, so folding needs strings.ToLower on the haystack.
 	unicode bool
+	anchor  int  // index in needle of the anchor byte
+	lo, up  byte // the anchor byte in lower and upper case (equal when not a letter)
+}
+
+// byteCommonness ranks bytes by how common they are in log text (higher is commoner).
+func byteCommonness(c byte) int {
+	const common = "etaoinsrhldcumfpgwybvkxjqz"
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 100 - strings.IndexByte(common, c)*3
+	case c >= '0' && c <= '9':
+		return 60
+	case c == ' ' || c == '.' || c == '\\' || c == '/' || c == '-' || c == '_' || c == ':':
+		return 110
+	}
+	return 20
 }
 
 func newMatcher(needle string, cs bool) matcher {
-	if cs {
-		return matcher{needle: needle}
+	m := matcher{needle: needle}
+	if !cs {
+		m = matcher{needle: lowerStr(needle), fold: true, unicode: !isASCII(needle)}
 	}
-	return matcher{needle: lowerStr(needle), fold: true, unicode: !isASCII(needle)}
+	best := 1 << 30
+	for i := 0; i < len(m.needle); i++ {
+		c := lowerTab[m.needle[i]]
+		if r := byteCommonness(c); r < best {
+			best, m.anchor = r, i
+		}
+	}
+	if len(m.needle) > 0 {
+		m.lo = m.needle[m.anchor]
+		m.up = m.lo
+		if m.fold && m.lo >= 'a' && m.lo <= 'z' {
+			m.up = m.lo - 32
+		}
+	}
+	return m
 }
 
 // prep returns the haystack to search (lowered for Unicode folding).
@@ -104,40 +136,34 @@ func (m *matcher) index(s string, from int) int {
 	if len(n) == 0 {
 		return from
 	}
-	c0 := n[0]
-	up := c0
-	if c0 >= 'a' && c0 <= 'z' {
-		up = c0 - 32
-	}
-	last := len(s) - len(n)
-	for i := from; i <= last; i++ {
-		c := s[i]
-		if c != c0 && c != up {
-			// Skip ahead to the next candidate first byte.
-			j := indexEither(s[i+1:last+1], c0, up)
-			if j < 0 {
-				return -1
-			}
-			i += j // loop's i++ moves onto the candidate
-			continue
+	k := m.anchor
+	tail := len(n) - k // bytes from the anchor to the needle's end
+	for i := from + k; i+tail <= len(s); {
+		j := indexEither(s[i:len(s)-tail+1], m.lo, m.up)
+		if j < 0 {
+			return -1
 		}
-		if eqFoldASCII(s[i+1:i+len(n)], n[1:]) {
-			return i
+		p := i + j - k
+		if eqFoldASCII(s[p:p+len(n)], n) {
+			return p
 		}
+		i += j + 1
 	}
 	return -1
 }
 
 func indexEither(s string, a, b byte) int {
+	ia := strings.IndexByte(s, a)
 	if a == b {
-		return strings.IndexByte(s, a)
+		return ia
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == a || c == b {
-			return i
-		}
+	if ia < 0 {
+		return strings.IndexByte(s, b)
 	}
-	return -1
+	if ib := strings.IndexByte(s[:ia], b); ib >= 0 {
+		return ib
+	}
+	return ia
 }
 
 // eqFoldASCII compares s to lowered t, ASCII case-insensitively.
@@ -157,10 +183,12 @@ func (m *matcher) equal(s string) bool {
 	if !m.fold {
 		return s == m.needle
 	}
-	if m.unicode || !isASCII(s) {
+	if m.unicode {
 		return strings.ToLower(s) == m.needle
 	}
-	return eqFoldASCII(s, m.needle)
+	// An ASCII needle can only equal a string of its length (ignoring the Kelvin sign
+	// and the like, which lower to ASCII letters).
+	return len(s) == len(m.needle) && eqFoldASCII(s, m.needle)
 }
 
 func (m *matcher) contains(s string) bool { return m.index(m.prep(s), 0) >= 0 }
