@@ -318,11 +318,16 @@ func (lx *lexer) number(start int) Token {
 	return Token{Kind: kind, Pos: start, End: i, Text: src[start:i]}
 }
 
+// clip shortens s for a message, on a rune boundary, with invalid UTF-8 replaced.
 func clip(s string) string {
 	if len(s) > 40 {
-		return s[:40] + "..."
+		n := 40
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "..."
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // quoted lexes '..' or ".." starting with the quote at q; tokStart includes any

@@ -139,6 +139,8 @@ func (p *parser) errorAt(off, n int, msg, hint string) {
 		return
 	}
 	p.lastErr = off
+	msg = strings.ToValidUTF8(msg, "\uFFFD")
+	hint = strings.ToValidUTF8(hint, "\uFFFD")
 	p.errs = append(p.errs, &Error{Offset: off, Len: n, Msg: msg, Hint: hint})
 	if len(p.errs) >= maxErrors {
 		// stop: jump to the end so every loop terminates quickly
