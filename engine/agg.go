@@ -427,12 +427,50 @@ func (s *countState) result(ng int) []*table.Vector {
 
 type dcountState struct {
 	cond bool
-	sets []map[string]struct{}
+	sets []map[string]struct{} // generic: type-tagged keys
+	strs []map[string]struct{} // string columns: the strings themselves
+	ints []map[int64]struct{}  // integer-backed columns
 }
 
 func (s *dcountState) update(gids []int32, args []*table.Vector, n int) {
-	s.sets = growTo(s.sets, maxGid(gids, n))
+	ng := maxGid(gids, n)
 	v := args[0]
+	switch {
+	case v.Type == table.TypeString && !v.Const:
+		s.strs = growTo(s.strs, ng)
+		for i := 0; i < n; i++ {
+			if s.cond && !truthy(args[1], i) {
+				continue
+			}
+			x := v.Strs[i]
+			if x == "" {
+				continue
+			}
+			g := gids[i]
+			if s.strs[g] == nil {
+				s.strs[g] = map[string]struct{}{}
+			}
+			s.strs[g][x] = struct{}{}
+		}
+		return
+	case (v.Type == table.TypeLong || v.Type == table.TypeInt || v.Type == table.TypeDateTime || v.Type == table.TypeTimeSpan) && !v.Const:
+		s.ints = growTo(s.ints, ng)
+		for i := 0; i < n; i++ {
+			if s.cond && !truthy(args[1], i) {
+				continue
+			}
+			if v.Nulls != nil && v.Nulls.Get(i) {
+				continue
+			}
+			g := gids[i]
+			if s.ints[g] == nil {
+				s.ints[g] = map[int64]struct{}{}
+			}
+			s.ints[g][v.Ints[i]] = struct{}{}
+		}
+		return
+	}
+	s.sets = growTo(s.sets, ng)
 	var buf []byte
 	for i := 0; i < n; i++ {
 		if s.cond && !truthy(args[1], i) {
@@ -454,25 +492,33 @@ func (s *dcountState) update(gids []int32, args []*table.Vector, n int) {
 	}
 }
 
-func (s *dcountState) merge(o aggState, remap []int32) {
-	for g, m := range o.(*dcountState).sets {
+func mergeSets[K comparable](dst []map[K]struct{}, src []map[K]struct{}, remap []int32) []map[K]struct{} {
+	for g, m := range src {
 		t := remap[g]
-		s.sets = growTo(s.sets, int(t)+1)
-		if s.sets[t] == nil {
-			s.sets[t] = m
+		dst = growTo(dst, int(t)+1)
+		if dst[t] == nil {
+			dst[t] = m
 			continue
 		}
 		for k := range m {
-			s.sets[t][k] = struct{}{}
+			dst[t][k] = struct{}{}
 		}
 	}
+	return dst
+}
+
+func (s *dcountState) merge(o aggState, remap []int32) {
+	os := o.(*dcountState)
+	s.sets = mergeSets(s.sets, os.sets, remap)
+	s.strs = mergeSets(s.strs, os.strs, remap)
+	s.ints = mergeSets(s.ints, os.ints, remap)
 }
 
 func (s *dcountState) result(ng int) []*table.Vector {
-	s.sets = growTo(s.sets, ng)
+	s.sets, s.strs, s.ints = growTo(s.sets, ng), growTo(s.strs, ng), growTo(s.ints, ng)
 	out := make([]int64, ng)
 	for g := 0; g < ng; g++ {
-		out[g] = int64(len(s.sets[g]))
+		out[g] = int64(len(s.sets[g]) + len(s.strs[g]) + len(s.ints[g]))
 	}
 	return []*table.Vector{{Type: table.TypeLong, Ints: out}}
 }

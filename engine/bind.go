@@ -790,7 +790,7 @@ func (q *query) callScalarLambda(sc *scope, rc *rowCtx, sym *symbol, args []synt
 
 func (q *query) packAll(rc *rowCtx, ignoreEmpty bool) expr {
 	sch := rc.sch
-	return &funcExpr{t: table.TypeDynamic, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+	return &funcExpr{t: table.TypeDynamic, allCols: true, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
 		out := table.NewVector(table.TypeDynamic, b.n)
 		for i := 0; i < b.n; i++ {
 			m := map[string]any{}

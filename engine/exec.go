@@ -28,6 +28,16 @@ type step interface {
 	outSchema() table.Schema
 }
 
+// pruner is a step that can skip columns nobody downstream reads.
+type pruner interface {
+	// needs returns which input columns the step reads to produce the output columns
+	// needOut (nil means all); nil result means all input columns.
+	needs(needOut []bool) []bool
+	// applyNeed is apply producing only the columns in need (nil = all); the others are
+	// nil in the output batch.
+	applyNeed(ec *evalCtx, b *batch, need []bool) (*batch, error)
+}
+
 // node is a plan node producing a table.
 type node interface {
 	schema() table.Schema
@@ -38,6 +48,21 @@ type node interface {
 type evalCtx struct {
 	q    *query
 	fctx *fn.Context
+	rows []int // scratch selection vector
+}
+
+// rowBuf returns the worker's scratch row list, emptied, with room for n rows. Its
+// contents are only valid until the next call (gathers copy them).
+func (ec *evalCtx) rowBuf(n int) []int {
+	if cap(ec.rows) < n {
+		ec.rows = make([]int, 0, n)
+	}
+	return ec.rows[:0]
+}
+
+// isNeeded reports whether column i is in need (nil means every column).
+func isNeeded(need []bool, i int) bool {
+	return need == nil || (i < len(need) && need[i])
 }
 
 // query is the state of one Run.
@@ -87,12 +112,15 @@ var errStop = errors.New("stop")
 // tableBatches returns the number of batches of a table with rows rows.
 func numBatches(rows int) int { return (rows + batchSize - 1) / batchSize }
 
-func sliceBatch(t *table.Table, i int) *batch {
+func sliceBatch(t *table.Table, i int, need []bool) *batch {
 	rows := t.Rows()
 	from := i * batchSize
 	to := min(from+batchSize, rows)
 	b := &batch{cols: make([]*table.Vector, len(t.Columns)), n: to - from}
 	for c, col := range t.Columns {
+		if !isNeeded(need, c) {
+			continue
+		}
 		if from == 0 && to == rows {
 			b.cols[c] = col.Data
 		} else {
@@ -107,6 +135,11 @@ func sliceBatch(t *table.Table, i int) *batch {
 // (batches may arrive out of order when several workers run); it must be safe for
 // concurrent use across workers. workers caps the parallelism (0 = the query's).
 func (q *query) stream(n node, workers int, sink func(w, idx int, b *batch) error) error {
+	return q.streamNeed(n, workers, nil, sink)
+}
+
+// streamNeed is stream for a sink that reads only the output columns in need (nil = all).
+func (q *query) streamNeed(n node, workers int, need []bool, sink func(w, idx int, b *batch) error) error {
 	var steps []step
 	src := n
 	if c, ok := n.(*chainNode); ok {
@@ -116,10 +149,42 @@ func (q *query) stream(n node, workers int, sink func(w, idx int, b *batch) erro
 	if err != nil {
 		return err
 	}
-	return q.streamTable(t, steps, workers, sink)
+	return q.streamTable(t, steps, workers, need, sink)
 }
 
-func (q *query) streamTable(t *table.Table, steps []step, workers int, sink func(w, idx int, b *batch) error) error {
+// stepNeeds computes, from the sink's needs, what each step must produce and what the
+// scan must provide.
+func stepNeeds(steps []step, need []bool) (outNeeds [][]bool, scanNeed []bool) {
+	outNeeds = make([][]bool, len(steps))
+	cur := need
+	for k := len(steps) - 1; k >= 0; k-- {
+		outNeeds[k] = cur
+		if p, ok := steps[k].(pruner); ok {
+			cur = p.needs(cur)
+		} else {
+			cur = nil
+		}
+	}
+	return outNeeds, cur
+}
+
+func applySteps(ec *evalCtx, steps []step, outNeeds [][]bool, b *batch) (*batch, error) {
+	var err error
+	for k, s := range steps {
+		if p, ok := s.(pruner); ok {
+			b, err = p.applyNeed(ec, b, outNeeds[k])
+		} else {
+			b, err = s.apply(ec, b)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (q *query) streamTable(t *table.Table, steps []step, workers int, need []bool, sink func(w, idx int, b *batch) error) error {
+	outNeeds, scanNeed := stepNeeds(steps, need)
 	nb := numBatches(t.Rows())
 	if workers <= 0 || workers > q.workers {
 		workers = q.workers
@@ -160,13 +225,7 @@ func (q *query) streamTable(t *table.Table, steps []step, workers int, sink func
 				stop.Store(true)
 				return
 			}
-			b := sliceBatch(t, i)
-			var err error
-			for _, s := range steps {
-				if b, err = s.apply(ec, b); err != nil {
-					break
-				}
-			}
+			b, err := applySteps(ec, steps, outNeeds, sliceBatch(t, i, scanNeed))
 			if err == nil {
 				err = sink(w, i, b)
 			}

@@ -70,6 +70,10 @@ func (e *callExpr) eval(ec *evalCtx, b *batch) (*table.Vector, error) {
 type funcExpr struct {
 	t table.Type
 	f func(ec *evalCtx, b *batch) (*table.Vector, error)
+	// deps are the expressions the closure evaluates; allCols marks closures that read
+	// every column (pack_all), which column pruning must respect.
+	deps    []expr
+	allCols bool
 }
 
 func (e *funcExpr) typ() table.Type                                   { return e.t }
@@ -225,4 +229,45 @@ func convertValue(x any, t table.Type) any {
 		}
 	}
 	return nil
+}
+
+// exprRefs marks the input columns e reads in set (indexes beyond len(set) are ignored
+// by growing callers); it returns false when it cannot tell (then every column counts).
+func exprRefs(e expr, set []bool) bool {
+	ok := exprRefsGrow(e, &set)
+	return ok
+}
+
+// exprRefsGrow is exprRefs on a set that grows as needed.
+func exprRefsGrow(e expr, set *[]bool) bool {
+	switch e := e.(type) {
+	case *colExpr:
+		for len(*set) <= e.idx {
+			*set = append(*set, false)
+		}
+		(*set)[e.idx] = true
+		return true
+	case *constExpr:
+		return true
+	case *callExpr:
+		for _, a := range e.args {
+			if !exprRefsGrow(a, set) {
+				return false
+			}
+		}
+		return true
+	case *memberExpr:
+		return exprRefsGrow(e.x, set) && exprRefsGrow(e.key, set)
+	case *funcExpr:
+		if e.allCols {
+			return false
+		}
+		for _, a := range e.deps {
+			if !exprRefsGrow(a, set) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

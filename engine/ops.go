@@ -370,7 +370,26 @@ type filterStep struct {
 
 func (s *filterStep) outSchema() table.Schema { return s.sch }
 
-func (s *filterStep) apply(ec *evalCtx, b *batch) (*batch, error) {
+func (s *filterStep) apply(ec *evalCtx, b *batch) (*batch, error) { return s.applyNeed(ec, b, nil) }
+
+func (s *filterStep) needs(needOut []bool) []bool {
+	if needOut == nil {
+		return nil
+	}
+	in := append([]bool{}, needOut...)
+	if !exprRefsGrow(s.pred, &in) {
+		return nil
+	}
+	return in
+}
+
+func (s *filterStep) applyNeed(ec *evalCtx, b *batch, need []bool) (*batch, error) {
+	if rows, ok := fastFilter(ec, s.pred, b); ok {
+		if len(rows) == b.n {
+			return b, nil
+		}
+		return takeBatchNeed(b, rows, need), nil
+	}
 	p, err := s.pred.eval(ec, b)
 	if err != nil {
 		return nil, err
@@ -379,9 +398,9 @@ func (s *filterStep) apply(ec *evalCtx, b *batch) (*batch, error) {
 		if truthy(p, 0) {
 			return b, nil
 		}
-		return takeBatch(b, nil), nil
+		return takeBatchNeed(b, nil, need), nil
 	}
-	rows := make([]int, 0, b.n)
+	rows := ec.rowBuf(b.n)
 	if p.Type == table.TypeBool && p.Nulls == nil {
 		for i, v := range p.Bools[:b.n] {
 			if v {
@@ -398,16 +417,22 @@ func (s *filterStep) apply(ec *evalCtx, b *batch) (*batch, error) {
 	if len(rows) == b.n {
 		return b, nil
 	}
-	return takeBatch(b, rows), nil
+	return takeBatchNeed(b, rows, need), nil
 }
 
 // takeBatch gathers rows of every column (Const columns stay Const).
-func takeBatch(b *batch, rows []int) *batch {
+func takeBatch(b *batch, rows []int) *batch { return takeBatchNeed(b, rows, nil) }
+
+// takeBatchNeed gathers rows of the needed columns (nil = all).
+func takeBatchNeed(b *batch, rows []int, need []bool) *batch {
 	out := &batch{cols: make([]*table.Vector, len(b.cols)), n: len(rows)}
 	if rows == nil {
 		rows = []int{}
 	}
 	for i, c := range b.cols {
+		if c == nil || !isNeeded(need, i) {
+			continue
+		}
 		if c.Const {
 			out.cols[i] = c
 		} else {
@@ -424,9 +449,33 @@ type projectStep struct {
 
 func (s *projectStep) outSchema() table.Schema { return s.sch }
 
-func (s *projectStep) apply(ec *evalCtx, b *batch) (*batch, error) {
+func (s *projectStep) apply(ec *evalCtx, b *batch) (*batch, error) { return s.applyNeed(ec, b, nil) }
+
+func (s *projectStep) needs(needOut []bool) []bool {
+	var in []bool
+	for i, e := range s.exprs {
+		if !isNeeded(needOut, i) {
+			continue
+		}
+		if in == nil {
+			in = make([]bool, 0)
+		}
+		if !exprRefsGrow(e, &in) {
+			return nil
+		}
+	}
+	if in == nil {
+		in = []bool{}
+	}
+	return in
+}
+
+func (s *projectStep) applyNeed(ec *evalCtx, b *batch, need []bool) (*batch, error) {
 	out := &batch{cols: make([]*table.Vector, len(s.exprs)), n: b.n}
 	for i, e := range s.exprs {
+		if !isNeeded(need, i) {
+			continue
+		}
 		v, err := e.eval(ec, b)
 		if err != nil {
 			return nil, err
@@ -932,7 +981,7 @@ func (q *query) countNode(in node) node {
 	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
 		var mu sync.Mutex
 		var total int64
-		err := q.stream(in, 0, func(w, idx int, b *batch) error {
+		err := q.streamNeed(in, 0, []bool{}, func(w, idx int, b *batch) error {
 			mu.Lock()
 			total += int64(b.n)
 			mu.Unlock()
@@ -996,7 +1045,7 @@ func (q *query) bindTuple(sc *scope, rc *rowCtx, c *syntax.Column) ([]expr, []st
 			name = c.Names[k].Name
 		}
 		names = append(names, name)
-		xs = append(xs, &funcExpr{t: t, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+		xs = append(xs, &funcExpr{t: t, deps: []expr{whole}, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
 			v, err := whole.eval(ec, b)
 			if err != nil {
 				return nil, err
@@ -1021,4 +1070,91 @@ func (q *query) bindTuple(sc *scope, rc *rowCtx, c *syntax.Column) ([]expr, []st
 		}})
 	}
 	return xs, names, true, nil
+}
+
+// fastFilter evaluates `column <cmp> constant` on integer-backed columns (int, long,
+// datetime, timespan) straight into a selection vector, without building a bool vector.
+// ok is false when the predicate has another shape.
+func fastFilter(ec *evalCtx, pred expr, b *batch) ([]int, bool) {
+	c, ok := pred.(*callExpr)
+	if !ok || len(c.args) != 2 {
+		return nil, false
+	}
+	switch c.name {
+	case "==", "!=", "<", "<=", ">", ">=":
+	default:
+		return nil, false
+	}
+	col, ok1 := c.args[0].(*colExpr)
+	k, ok2 := c.args[1].(*constExpr)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	intBacked := func(t table.Type) bool {
+		return t == table.TypeInt || t == table.TypeLong || t == table.TypeDateTime || t == table.TypeTimeSpan
+	}
+	ct, kt := col.t, k.typ()
+	same := ct == kt || ((ct == table.TypeInt || ct == table.TypeLong) && (kt == table.TypeInt || kt == table.TypeLong))
+	if !intBacked(ct) || !same {
+		return nil, false
+	}
+	v := b.cols[col.idx]
+	if v == nil || v.Const || k.value() == nil {
+		return nil, false
+	}
+	kv := intOf(k.value())
+	rows := ec.rowBuf(b.n)
+	ints := v.Ints[:b.n]
+	nulls := v.Nulls
+	switch c.name {
+	case "==":
+		for i, x := range ints {
+			if x == kv {
+				rows = append(rows, i)
+			}
+		}
+	case "!=":
+		for i, x := range ints {
+			if x != kv {
+				rows = append(rows, i)
+			}
+		}
+	case "<":
+		for i, x := range ints {
+			if x < kv {
+				rows = append(rows, i)
+			}
+		}
+	case "<=":
+		for i, x := range ints {
+			if x <= kv {
+				rows = append(rows, i)
+			}
+		}
+	case ">":
+		for i, x := range ints {
+			if x > kv {
+				rows = append(rows, i)
+			}
+		}
+	case ">=":
+		for i, x := range ints {
+			if x >= kv {
+				rows = append(rows, i)
+			}
+		}
+	}
+	if nulls != nil {
+		// Null compares to nothing.
+		j := 0
+		for _, r := range rows {
+			if !nulls.Get(r) {
+				rows[j] = r
+				j++
+			}
+		}
+		rows = rows[:j]
+	}
+	ec.rows = rows
+	return rows, true
 }

@@ -110,8 +110,14 @@ func (q *query) bindSummarize(sc *scope, in node, aggs, by []*syntax.Column, at 
 
 // grouper maps key tuples to dense group ids and remembers each group's key values.
 type grouper struct {
-	types   []table.Type
-	mode    int // 0 generic, 1 one integer-backed key, 2 one string key, 3 no keys
+	types []table.Type
+	mode  int // 0 generic, 1 one integer-backed key, 2 one string key, 3 no keys, 4 up to 4 int/string keys
+	// mode 4: strings are dictionary-coded per key column, and the codes and integers
+	// form a fixed-size key with no pointers to chase.
+	dicts   []map[string]int64
+	fmap    map[fixedKey]int32
+	idicts  []map[int64]int64
+	pmap    map[uint64]int32
 	imap    map[int64]int32
 	nullGid int32
 	smap    map[string]int32
@@ -134,6 +140,29 @@ func newGrouper(types []table.Type) *grouper {
 	case len(types) == 1 && types[0] == table.TypeString:
 		g.mode = 2
 		g.smap = map[string]int32{}
+	case len(types) == 2 && allFixed(types):
+		// Two keys: both dictionary-coded and packed into one word, which keeps the
+		// group map small enough to stay in cache.
+		g.mode = 5
+		g.pmap = map[uint64]int32{}
+		g.dicts = make([]map[string]int64, 2)
+		g.idicts = make([]map[int64]int64, 2)
+		for i, t := range types {
+			if t == table.TypeString {
+				g.dicts[i] = map[string]int64{}
+			} else {
+				g.idicts[i] = map[int64]int64{}
+			}
+		}
+	case len(types) <= 4 && allFixed(types):
+		g.mode = 4
+		g.fmap = map[fixedKey]int32{}
+		g.dicts = make([]map[string]int64, len(types))
+		for i, t := range types {
+			if t == table.TypeString {
+				g.dicts[i] = map[string]int64{}
+			}
+		}
 	default:
 		g.smap = map[string]int32{}
 	}
@@ -195,6 +224,10 @@ func (g *grouper) assign(keys []*table.Vector, n int, gids []int32) {
 			}
 			gids[i] = id
 		}
+	case 4:
+		g.assignFixed(keys, n, gids)
+	case 5:
+		g.assignPacked(keys, n, gids)
 	default:
 		for i := 0; i < n; i++ {
 			g.buf = g.buf[:0]
@@ -243,7 +276,21 @@ func (n *summarizeNode) newWorker() *sumWorker {
 func (n *summarizeNode) run(q *query) (*table.Table, error) {
 	workers := make([]*sumWorker, q.workers)
 	var mu sync.Mutex
-	err := q.stream(n.in, 0, func(wi, idx int, b *batch) error {
+	// Only the columns that keys and aggregate arguments read are scanned.
+	need := []bool{}
+	for _, k := range n.keys {
+		if need != nil && !exprRefsGrow(k, &need) {
+			need = nil
+		}
+	}
+	for _, d := range n.aggs {
+		for _, a := range d.args {
+			if need != nil && !exprRefsGrow(a, &need) {
+				need = nil
+			}
+		}
+	}
+	err := q.streamNeed(n.in, 0, need, func(wi, idx int, b *batch) error {
 		w := workers[wi]
 		if w == nil {
 			w = n.newWorker()
@@ -342,4 +389,95 @@ func fixType(v *table.Vector, t table.Type, n int) *table.Vector {
 		}
 	}
 	return out
+}
+
+type fixedKey struct {
+	k     [4]int64
+	nulls uint8
+}
+
+func allFixed(types []table.Type) bool {
+	for _, t := range types {
+		switch t {
+		case table.TypeInt, table.TypeLong, table.TypeDateTime, table.TypeTimeSpan, table.TypeString:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (g *grouper) assignFixed(keys []*table.Vector, n int, gids []int32) {
+	var k fixedKey
+	for i := 0; i < n; i++ {
+		k = fixedKey{}
+		for c, v := range keys {
+			j := i
+			if v.Const {
+				j = 0
+			}
+			if d := g.dicts[c]; d != nil {
+				s := v.Strs[j]
+				code, ok := d[s]
+				if !ok {
+					code = int64(len(d))
+					d[s] = code
+				}
+				k.k[c] = code
+				continue
+			}
+			if v.Nulls != nil && v.Nulls.Get(j) {
+				k.nulls |= 1 << c
+				continue
+			}
+			k.k[c] = v.Ints[j]
+		}
+		id, ok := g.fmap[k]
+		if !ok {
+			id = g.newGroup(keys, i)
+			g.fmap[k] = id
+		}
+		gids[i] = id
+	}
+}
+
+// code returns the dictionary code of key column c at row j (nulls get code 0, values
+// count from 1).
+func (g *grouper) code(c int, v *table.Vector, j int) uint64 {
+	if v.Const {
+		j = 0
+	}
+	if d := g.dicts[c]; d != nil {
+		s := v.Strs[j]
+		code, ok := d[s]
+		if !ok {
+			code = int64(len(d)) + 1
+			d[s] = code
+		}
+		return uint64(code)
+	}
+	if v.Nulls != nil && v.Nulls.Get(j) {
+		return 0
+	}
+	d := g.idicts[c]
+	x := v.Ints[j]
+	code, ok := d[x]
+	if !ok {
+		code = int64(len(d)) + 1
+		d[x] = code
+	}
+	return uint64(code)
+}
+
+func (g *grouper) assignPacked(keys []*table.Vector, n int, gids []int32) {
+	a, b := keys[0], keys[1]
+	for i := 0; i < n; i++ {
+		k := g.code(0, a, i) | g.code(1, b, i)<<32
+		id, ok := g.pmap[k]
+		if !ok {
+			id = g.newGroup(keys, i)
+			g.pmap[k] = id
+		}
+		gids[i] = id
+	}
 }

@@ -37,7 +37,7 @@ func (q *query) bindWindow(sc *scope, rc *rowCtx, e *syntax.CallExpr, name strin
 	}
 	switch name {
 	case "row_number":
-		return &funcExpr{t: table.TypeLong, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+		return &funcExpr{t: table.TypeLong, allCols: true, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
 			vs, err := evalArgs(ec, b)
 			if err != nil {
 				return nil, err
@@ -64,7 +64,7 @@ func (q *query) bindWindow(sc *scope, rc *rowCtx, e *syntax.CallExpr, name strin
 			return nil, semErr(e, "%s() needs a column", name)
 		}
 		t := args[0].typ()
-		return &funcExpr{t: t, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+		return &funcExpr{t: t, allCols: true, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
 			vs, err := evalArgs(ec, b)
 			if err != nil {
 				return nil, err
@@ -101,7 +101,7 @@ func (q *query) bindWindow(sc *scope, rc *rowCtx, e *syntax.CallExpr, name strin
 		if t == table.TypeInt {
 			t = table.TypeLong
 		}
-		return &funcExpr{t: t, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+		return &funcExpr{t: t, allCols: true, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
 			vs, err := evalArgs(ec, b)
 			if err != nil {
 				return nil, err
@@ -136,7 +136,7 @@ func (q *query) bindWindow(sc *scope, rc *rowCtx, e *syntax.CallExpr, name strin
 		if len(args) < 1 {
 			return nil, semErr(e, "%s() needs a value", name)
 		}
-		return &funcExpr{t: table.TypeLong, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+		return &funcExpr{t: table.TypeLong, allCols: true, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
 			vs, err := evalArgs(ec, b)
 			if err != nil {
 				return nil, err
