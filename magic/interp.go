@@ -96,8 +96,11 @@ func New(cfg Config) (*Interpreter, error) {
 	in := &Interpreter{cfg: cfg, defaults: defaultOptions(), results: map[string]*table.Table{}}
 	for _, env := range []string{"KQL_CONNECTION_STR", "KQLMAGIC_CONNECTION_STR"} {
 		if s := strings.TrimSpace(cfg.Getenv(env)); s != "" {
-			if _, err := in.connect(s); err != nil {
+			c, err := in.connect(s)
+			if err != nil {
 				in.startupErr = fmt.Errorf("%s: %w", env, err)
+			} else {
+				in.current = c
 			}
 			break
 		}

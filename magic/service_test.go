@@ -1,0 +1,157 @@
+package magic
+
+import (
+	"context"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kqlkernel/kqlkernel/backend/local"
+	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
+	"github.com/kqlkernel/kqlkernel/kernel"
+	"github.com/kqlkernel/kqlkernel/server"
+)
+
+const serveKey = "SERVE-SECRET-KEY-123"
+
+// served starts our own Log Analytics API server over the demo workspace and connects an
+// interpreter to it through a Kqlmagic connection string, as a user would.
+func served(t *testing.T) (*Interpreter, string) {
+	t.Helper()
+	demo, err := local.Open("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Backend: demo, APIKey: serveKey}))
+	t.Cleanup(srv.Close)
+	in := newTestInterpreter(t)
+	conn := "%kql loganalytics://workspace='ws-1';appkey='" + serveKey + "';alias='svc';endpoint='" + srv.URL + "/v1'"
+	b := run(t, in, &recorder{}, conn)
+	if textOf(b) != " * svc@loganalytics" {
+		t.Fatalf("connect: %q", textOf(b))
+	}
+	return in, srv.URL
+}
+
+// noSecret fails if the key shows anywhere in what the cell produced.
+func noSecret(t *testing.T, out *recorder, b *kernel.Bundle, err error) {
+	t.Helper()
+	all := out.all()
+	if b != nil {
+		for _, v := range b.Data {
+			if s, ok := v.(string); ok {
+				all += s
+			}
+		}
+	}
+	if err != nil {
+		all += err.Error()
+		if ee, ok := err.(*kernel.ExecError); ok {
+			all += strings.Join(ee.Traceback, "\n")
+		}
+	}
+	if strings.Contains(all, serveKey) {
+		t.Errorf("the app key leaked into the output:\n%s", all)
+	}
+}
+
+func TestServiceSeedCells(t *testing.T) {
+	in, _ := served(t)
+	out := &recorder{}
+	b := run(t, in, out, "%kql SecurityEvent | take 1")
+	noSecret(t, out, &b, nil)
+	if !strings.Contains(out.all(), "1 records") || !strings.Contains(out.all(), "svc@loganalytics") {
+		t.Errorf("status: %s", out.all())
+	}
+	if !strings.HasPrefix(textOf(b), "TenantId") {
+		t.Errorf("result: %.200s", textOf(b))
+	}
+	out = &recorder{}
+	b = run(t, in, out, "%%kql\nSecurityEvent\n| where TimeGenerated between (ago(1d) .. now())\n| summarize EventCount=count() by EventID")
+	if !regexp.MustCompile(`(?m)^\s*4688\s+\d+$`).MatchString(textOf(b)) {
+		t.Errorf("events by id:\n%s", textOf(b))
+	}
+	// -timespan is sent as the API's timespan: nothing is older than it.
+	b = run(t, in, &recorder{}, "%kql -timespan 2h SecurityEvent | summarize older = countif(TimeGenerated < ago(2h) - 1m)")
+	if !regexp.MustCompile(`\s0$`).MatchString(textOf(b)) {
+		t.Errorf("timespan not applied: %q", textOf(b))
+	}
+	lst := run(t, in, &recorder{}, "%kql --list")
+	if strings.Contains(textOf(lst), serveKey) || !strings.Contains(textOf(lst), "* svc@loganalytics") {
+		t.Errorf("--list: %s", textOf(lst))
+	}
+}
+
+func TestServiceErrorsMapOntoTheCell(t *testing.T) {
+	in, _ := served(t)
+	run(t, in, &recorder{}, "let Limit = 5;")
+	out := &recorder{}
+	b, err := exec(in, out, "SecurityEvent\n| where EventIDD == Limit")
+	noSecret(t, out, b, err)
+	ee, ok := err.(*kernel.ExecError)
+	if !ok || ee.Name != "ServiceError" {
+		t.Fatalf("want a ServiceError, got %v", err)
+	}
+	tb := strings.Join(ee.Traceback, "\n")
+	// A syntax error: the server gives line and position, magic draws the caret.
+	_, err = exec(in, &recorder{}, "SecurityEvent\n| where EventID == == 1")
+	se, ok := err.(*kernel.ExecError)
+	if !ok || !strings.Contains(strings.Join(se.Traceback, "\n"), "2:20:") || !strings.Contains(strings.Join(se.Traceback, "\n"), "\n                   ^") {
+		t.Errorf("syntax error through the service: %v", err)
+		if ok {
+			t.Logf("%s", strings.Join(se.Traceback, "\n"))
+		}
+	}
+	// The parameters prepended to the query must not shift the caret: line 2 of the cell.
+	if !strings.Contains(tb, "2:9:") || !strings.Contains(tb, "| where EventIDD == Limit") {
+		t.Errorf("traceback:\n%s", tb)
+	}
+}
+
+func TestNamedResultInlinedToService(t *testing.T) {
+	in, _ := served(t)
+	run(t, in, &recorder{}, "%kql -conn demo@local --as Few datatable(a:long, s:string) [1, 'x', 2, 'y']")
+	out := &recorder{}
+	b := run(t, in, out, "%kql -sq Few | summarize n = sum(a)")
+	if !regexp.MustCompile(`\s3$`).MatchString(textOf(b)) {
+		t.Errorf("sum over the inlined result: %q", textOf(b))
+	}
+	if !strings.Contains(out.all(), "let Few = datatable(a:long, s:string)") {
+		t.Errorf("-show_query should show the inlined datatable:\n%s", out.all())
+	}
+	run(t, in, &recorder{}, "%kql -conn demo@local --as Many range x from 1 to 10001 step 1")
+	_, err := exec(in, &recorder{}, "Many | count")
+	if err == nil || !strings.Contains(err.Error(), "at most 10000 can be sent") {
+		t.Errorf("bound: %v", err)
+	}
+	// On the local engine the same result is queried directly, without a bound.
+	b = run(t, in, &recorder{}, "%kql -conn demo@local Many | count")
+	if !strings.HasSuffix(textOf(b), "10001") {
+		t.Errorf("local: %q", textOf(b))
+	}
+	_ = context.Background
+}
+
+// TestDescribeServiceError checks the mapping of a service error's position back onto the
+// user's query, past the prepended session parameters, with a value the service sent.
+func TestDescribeServiceError(t *testing.T) {
+	in := newTestInterpreter(t)
+	user := "SecurityEvent\n| where EventIDD == 1"
+	prefix := "let Limit = 5;\n"
+	sent := prefix + user
+	le := &loganalytics.Error{StatusCode: 400, Code: "BadArgumentError", Message: "The request had some invalid properties",
+		InnerCode: "SEM0100", InnerMessage: "'where' operator: Failed to resolve column or scalar expression named 'EventIDD'",
+		Line: 3, Pos: 8, Offset: strings.Index(sent, "EventIDD")}
+	text := in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user})
+	want := "BadArgumentError: The request had some invalid properties\n2:9: SEM0100: 'where' operator: Failed to resolve column or scalar expression named 'EventIDD'\n| where EventIDD == 1\n        ^"
+	if text != want {
+		t.Errorf("got\n%s\nwant\n%s", text, want)
+	}
+	// An error inside the parameters points there.
+	le.Offset = strings.Index(sent, "5")
+	text = in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user})
+	if !strings.Contains(text, "in the session parameters") || !strings.Contains(text, "let Limit = 5;") {
+		t.Errorf("error in a parameter:\n%s", text)
+	}
+}
