@@ -409,4 +409,5 @@ func (w *world) fillAlert(r row, a alert, t table.DateTime) {
 	r.s("Techniques", a.techniques)
 	r.s("WorkspaceResourceGroup", w.workspaceRG)
 	r.s("WorkspaceSubscriptionId", w.subscription)
+	r.s("SourceSystem", "Detection")
 }

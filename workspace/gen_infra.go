@@ -259,6 +259,7 @@ func genPerf(w *world, schema table.Schema, _ int, scale float64) (*builder, err
 		}
 	}
 	b := newBuilder("Perf", schema, n)
+	b.constant("TenantId", table.TypeString, w.tenant)
 	tg, val, bs := b.dt("TimeGenerated"), b.real("CounterValue"), b.real("_BilledSize")
 	s := func(name string) *column { return b.str(name) }
 	comp, obj, cname, inst, path, rid := s("Computer"), s("ObjectName"), s("CounterName"), s("InstanceName"), s("CounterPath"), s("_ResourceId")

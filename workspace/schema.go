@@ -124,9 +124,49 @@ func loadSchemas() (map[string]table.Schema, error) {
 			}
 			cols = append(cols, table.ColumnSchema{Name: f[0], Type: t})
 		}
+		for _, x := range extraColumns[name] {
+			if !hasColumn(cols, x.Name) {
+				cols = append(cols, x)
+			}
+		}
+		if !hasColumn(cols, "TenantId") {
+			cols = append(cols, table.ColumnSchema{Name: "TenantId", Type: table.TypeString})
+		}
 		out[name] = orderColumns(name, cols)
 	}
 	return out, nil
+}
+
+// extraColumns are real columns the reference pages leave out. Every Log Analytics table has
+// TenantId (a standard column; the pages of ten of our tables omit it), SecurityAlert has
+// SourceSystem, and AzureDiagnostics grows a column for every field a resource logs: these are
+// the ones Sentinel's queries read (Key Vault access policies, Application Gateway, AAD claims).
+var extraColumns = map[string][]table.ColumnSchema{
+	"SecurityAlert": {{Name: "SourceSystem", Type: table.TypeString}},
+	"AzureDiagnostics": {
+		{Name: "ResourceId", Type: table.TypeString},
+		{Name: "identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g", Type: table.TypeGUID},
+		{Name: "identity_claim_http_schemas_xmlsoap_org_ws_2005_05_identity_claims_name_s", Type: table.TypeString},
+		{Name: "originalRequestUriWithArgs_s", Type: table.TypeString},
+		{Name: "listenerName_s", Type: table.TypeString},
+		{Name: "addedAccessPolicy_ObjectId_g", Type: table.TypeGUID},
+		{Name: "addedAccessPolicy_Permissions_keys_s", Type: table.TypeString},
+		{Name: "addedAccessPolicy_Permissions_secrets_s", Type: table.TypeString},
+		{Name: "addedAccessPolicy_Permissions_certificates_s", Type: table.TypeString},
+		{Name: "removedAccessPolicy_ObjectId_g", Type: table.TypeGUID},
+		{Name: "removedAccessPolicy_Permissions_keys_s", Type: table.TypeString},
+		{Name: "removedAccessPolicy_Permissions_secrets_s", Type: table.TypeString},
+		{Name: "removedAccessPolicy_Permissions_certificates_s", Type: table.TypeString},
+	},
+}
+
+func hasColumn(s table.Schema, name string) bool {
+	for _, c := range s {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // securityEventOrder is the column order of a real SecurityEvent row (the seed notebook's
