@@ -29,6 +29,7 @@ func buildRegistry() *registry {
 	registerSeries(r)
 	registerSeries2(r)
 	registerExtra(r)
+	registerMore(r)
 	return r
 }
 

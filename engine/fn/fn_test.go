@@ -367,6 +367,9 @@ func TestFunctions(t *testing.T) {
 		{"punycode_from_string", []any{"académie-française"}, S, "acadmie-franaise-npb1a"},
 		{"punycode_to_string", []any{"acadmie-franaise-npb1a"}, S, "académie-française"},
 		{"format_bytes", []any{int64(10332), int64(1)}, S, "10.1 KB"},
+		{"parse_xml", []any{`<?xml version="1.0"?><e name="v">t<a>x</a><a>y</a><b/></e>`}, Y, map[string]any{"e": map[string]any{"@name": "v", "#text": "t", "a": []any{"x", "y"}, "b": nil}}},
+		{"arraylength", []any{[]any{int64(1)}}, L, int64(1)},
+		{"geo_point_to_geohash", []any{-122.404, 37.791}, S, "9q8yy"},
 		{"series_add", []any{[]any{int64(1), int64(2)}, []any{int64(3), int64(4)}}, Y, []any{4.0, 6.0}},
 	})
 }
