@@ -160,51 +160,60 @@ func (n *joinNode) run(q *query) (*table.Table, error) {
 		return nil, err
 	}
 	lrows, rrows := lt.Rows(), rt.Rows()
-	key := func(t *table.Table, cols []int, i int, buf []byte) ([]byte, bool) {
-		buf = buf[:0]
-		for _, c := range cols {
-			x := at(t.Columns[c].Data, i)
-			if x == nil {
-				return buf, false
-			}
-			buf = appendKey(buf, x)
-		}
-		return buf, true
+	lkeys, lok, err := joinKeys(q, lt, n.lk)
+	if err != nil {
+		return nil, err
 	}
-	var buf []byte
-	// Hash the right side.
-	index := map[string][]int{}
+	rkeys, rok, err := joinKeys(q, rt, n.rk)
+	if err != nil {
+		return nil, err
+	}
+	// Hash the right side: head maps a key to its first row, next chains the others
+	// (in row order).
+	head := make(map[string]int32, rrows)
+	tail := make(map[string]int32, rrows)
+	next := make([]int32, rrows)
 	for i := 0; i < rrows; i++ {
-		if i%batchSize == 0 && q.ctx.Err() != nil {
-			return nil, q.ctx.Err()
-		}
-		var ok bool
-		buf, ok = key(rt, n.rk, i, buf)
-		if !ok {
+		next[i] = -1
+		if !rok[i] {
 			continue
 		}
-		index[string(buf)] = append(index[string(buf)], i)
+		k := rkeys[i]
+		if t, ok := tail[k]; ok {
+			next[t] = int32(i)
+		} else {
+			head[k] = int32(i)
+		}
+		tail[k] = int32(i)
 	}
 	var li, ri []int
 	rightMatched := make([]bool, rrows)
 	seenLeft := map[string]bool{}
+	var matches []int
 	for i := 0; i < lrows; i++ {
 		if i%batchSize == 0 && q.ctx.Err() != nil {
 			return nil, q.ctx.Err()
 		}
-		var ok bool
-		buf, ok = key(lt, n.lk, i, buf)
-		var matches []int
+		ok := lok[i]
+		matches = matches[:0]
 		if ok {
-			matches = index[string(buf)]
+			if h, found := head[lkeys[i]]; found {
+				for r := h; r >= 0; r = next[r] {
+					matches = append(matches, int(r))
+				}
+			}
+		}
+		var bufKey string
+		if ok {
+			bufKey = lkeys[i]
 		}
 		switch n.kind {
 		case "innerunique":
 			// One left row per key (the first; Kusto keeps an arbitrary one).
-			if !ok || seenLeft[string(buf)] {
+			if !ok || seenLeft[bufKey] {
 				continue
 			}
-			seenLeft[string(buf)] = true
+			seenLeft[bufKey] = true
 			for _, r := range matches {
 				li, ri = append(li, i), append(ri, r)
 			}
@@ -506,4 +515,38 @@ func unionArgName(e syntax.Expr) string {
 		return e.Fun.Name
 	}
 	return ""
+}
+
+// joinKeys returns each row's join key as a string (a single string key column is used
+// as is, other keys are encoded) and whether the row has one (null keys never match).
+func joinKeys(q *query, t *table.Table, cols []int) ([]string, []bool, error) {
+	rows := t.Rows()
+	keys := make([]string, rows)
+	ok := make([]bool, rows)
+	if len(cols) == 1 && t.Columns[cols[0]].Type == table.TypeString {
+		v := t.Columns[cols[0]].Data.Expand(rows)
+		copy(keys, v.Strs)
+		for i := range ok {
+			ok[i] = true
+		}
+		return keys, ok, nil
+	}
+	var buf []byte
+rowLoop:
+	for i := 0; i < rows; i++ {
+		if i%batchSize == 0 && q.ctx.Err() != nil {
+			return nil, nil, q.ctx.Err()
+		}
+		buf = buf[:0]
+		for _, c := range cols {
+			x := at(t.Columns[c].Data, i)
+			if x == nil {
+				continue rowLoop
+			}
+			buf = appendKey(buf, x)
+		}
+		keys[i] = string(buf)
+		ok[i] = true
+	}
+	return keys, ok, nil
 }
