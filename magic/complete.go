@@ -88,6 +88,13 @@ func (in *Interpreter) Complete(ctx context.Context, code string, cursor int) ke
 		ws = cur - len(prefix)
 		comp.CursorStart = syntax.CodePointOffset(code, ws)
 	}
+	if ws < qs {
+		// The cursor is on the magic's own name (%kq|): offer the magics.
+		if ws > 0 && code[ws-1] == '%' {
+			comp.Matches = filterPrefix([][]string{{"kql", "clear"}}, prefix)
+		}
+		return comp
+	}
 	query := code[qs:ws]
 	comp.Matches = filterPrefix(in.candidates(ctx, query), prefix)
 	return comp
@@ -413,6 +420,9 @@ func (in *Interpreter) IsComplete(code string) (string, string) {
 			continue
 		}
 		toks := scan(q)
+		if len(toks) == 0 {
+			continue // only comments
+		}
 		for _, t := range toks {
 			if t.unterminated {
 				return "incomplete", ""

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -441,3 +442,50 @@ func TestInspect(t *testing.T) {
 		t.Errorf("inspect of a number found something")
 	}
 }
+
+// TestRunningStatusUpdatesInPlace: a query that outlasts StatusDelay shows a "Running"
+// status with a display id, and the final "Done" line replaces it (update_display_data
+// with the same id). A fast query gets one plain status display instead. No timing is
+// asserted: whichever path a run takes, its messages must be consistent, and the size is
+// raised until the slow path has been seen.
+func TestRunningStatusUpdatesInPlace(t *testing.T) {
+	in, err := New(Config{Getenv: func(string) string { return "" }, StatusDelay: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sawRunning := false
+	for n := 10_000; n <= 100_000_000 && !sawRunning; n *= 10 {
+		out := &recorder{}
+		run(t, in, out, "range x from 1 to "+strconvItoa(n)+" step 1 | summarize dcount(x % 1000)")
+		var id string
+		for i, e := range out.events {
+			switch {
+			case e.kind == "display" && strings.HasPrefix(e.text, "Running ("):
+				if e.b.DisplayID == "" {
+					t.Fatalf("running status without a display id")
+				}
+				id = e.b.DisplayID
+				sawRunning = true
+			case e.kind == "update":
+				if e.b.DisplayID != id || id == "" {
+					t.Fatalf("update %d for display %q, running was %q", i, e.b.DisplayID, id)
+				}
+			}
+		}
+		last := out.events[len(out.events)-1]
+		if !statusRE.MatchString(last.text) {
+			t.Fatalf("last message is not the final status: %s", out.all())
+		}
+		if id != "" && (last.kind != "update" || last.b.DisplayID != id) {
+			t.Fatalf("the final status does not replace the running one: %s", out.all())
+		}
+		if id == "" && (last.kind != "display" || len(out.events) != 1) {
+			t.Fatalf("a fast query should show one status: %s", out.all())
+		}
+	}
+	if !sawRunning {
+		t.Errorf("never saw a running status")
+	}
+}
+
+func strconvItoa(n int) string { return strconv.Itoa(n) }
