@@ -5,7 +5,27 @@ import (
 	"time"
 )
 
-func BenchmarkSecurityEvent(b *testing.B) {
+// BenchmarkTables generates each default table (one sub-benchmark per table).
+func BenchmarkTables(b *testing.B) {
+	now := time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
+	ws, err := Demo(DemoOptions{Now: now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range ws.TableNames() {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				ws, _ := Demo(DemoOptions{Now: now})
+				if _, err := ws.LoadTable(name); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSecurityEventCore generates 1M rows of the benchmark profile.
+func BenchmarkSecurityEventCore(b *testing.B) {
 	now := time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
 	for range b.N {
 		ws, err := Demo(DemoOptions{Now: now, SecurityEventRows: 1000000, Columns: "core"})

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -179,31 +180,21 @@ func (w *world) fillSignin(r row, s signin, t table.DateTime) {
 	r.s("AuthenticationRequirementPolicies", `[{"requirementProvider":"user","detail":"Per-user MFA"}]`)
 	r.s("ServicePrincipalId", "")
 	r.s("ResourceGroup", "Microsoft.aadiam")
-	location := s.l.dynamic()
-	device := map[string]any{"deviceId": "", "operatingSystem": s.os, "browser": s.browser, "isCompliant": s.compliant, "isManaged": s.compliant}
-	if s.compliant {
-		device["trustType"] = "Azure AD joined"
-		device["deviceId"] = s.u.objectID[:24] + "0c1f55ab5e7d"
-		device["displayName"] = s.u.workstation.short
+	// The dynamic values repeat across rows: build each combination once and share it
+	// (tables are read-only), which keeps generation fast and the table small.
+	key := s.u.sam + "|" + s.l.city + "|" + s.os + "|" + s.browser + "|" + s.outcome.code + "|" + strconv.FormatBool(s.compliant) + strconv.FormatBool(s.mfa)
+	dv, ok := r.cache[key].(*signinDynamics)
+	if !ok {
+		dv = newSigninDynamics(s)
+		r.cache[key] = dv
 	}
-	status := map[string]any{"errorCode": atoi(s.outcome.code)}
-	if s.outcome.code != "0" {
-		status["failureReason"] = s.outcome.reason
-	} else if s.mfa {
-		status["additionalDetails"] = "MFA requirement satisfied by claim in the token"
-	}
-	var mfa any = map[string]any{}
-	if s.mfa {
-		mfa = map[string]any{"authMethod": "Mobile app notification", "authDetail": nil}
-	}
-	policies := []any{map[string]any{"id": "b0b1a3f1-0000-4c8e-9f6a-0c5e0f0d5d11", "displayName": "Require MFA for admins and risky sign-ins",
-		"enforcedGrantControls": []any{"Mfa"}, "enforcedSessionControls": []any{}, "result": map[bool]string{true: "success", false: "notApplied"}[s.mfa]}}
+	location, device, status, mfa, policies := dv.values[0], dv.values[1], dv.values[2], dv.values[3], dv.values[4]
 	if nonInteractive {
-		r.s("LocationDetails", table.DynamicJSON(location))
-		r.s("DeviceDetail", table.DynamicJSON(device))
-		r.s("Status", table.DynamicJSON(status))
-		r.s("MfaDetail", table.DynamicJSON(mfa))
-		r.s("ConditionalAccessPolicies", table.DynamicJSON(policies))
+		r.s("LocationDetails", dv.texts[0])
+		r.s("DeviceDetail", dv.texts[1])
+		r.s("Status", dv.texts[2])
+		r.s("MfaDetail", dv.texts[3])
+		r.s("ConditionalAccessPolicies", dv.texts[4])
 		r.d("AppliedEventListeners", []any{})
 		return
 	}
@@ -223,6 +214,39 @@ func (w *world) fillSignin(r row, s signin, t table.DateTime) {
 	r.s("RiskLevel", "")
 	r.s("ServicePrincipalName", "")
 	r.bo("FlaggedForReview", false)
+}
+
+// signinDynamics are a sign-in's LocationDetails, DeviceDetail, Status, MfaDetail and
+// ConditionalAccessPolicies, as values and as JSON text.
+type signinDynamics struct {
+	values [5]any
+	texts  [5]string
+}
+
+func newSigninDynamics(s signin) *signinDynamics {
+	device := map[string]any{"deviceId": "", "operatingSystem": s.os, "browser": s.browser, "isCompliant": s.compliant, "isManaged": s.compliant}
+	if s.compliant {
+		device["trustType"] = "Azure AD joined"
+		device["deviceId"] = s.u.objectID[:24] + "0c1f55ab5e7d"
+		device["displayName"] = s.u.workstation.short
+	}
+	status := map[string]any{"errorCode": atoi(s.outcome.code)}
+	if s.outcome.code != "0" {
+		status["failureReason"] = s.outcome.reason
+	} else if s.mfa {
+		status["additionalDetails"] = "MFA requirement satisfied by claim in the token"
+	}
+	var mfa any = map[string]any{}
+	if s.mfa {
+		mfa = map[string]any{"authMethod": "Mobile app notification", "authDetail": nil}
+	}
+	policies := []any{map[string]any{"id": "b0b1a3f1-0000-4c8e-9f6a-0c5e0f0d5d11", "displayName": "Require MFA for admins and risky sign-ins",
+		"enforcedGrantControls": []any{"Mfa"}, "enforcedSessionControls": []any{}, "result": map[bool]string{true: "success", false: "notApplied"}[s.mfa]}}
+	d := &signinDynamics{values: [5]any{s.l.dynamic(), device, status, mfa, policies}}
+	for i, v := range d.values {
+		d.texts[i] = table.DynamicJSON(v)
+	}
+	return d
 }
 
 func atoi(s string) int64 {

@@ -34,10 +34,11 @@ var generators = map[string]genFunc{
 // row writes one row of a table by column name. It suits the smaller tables; SecurityEvent,
 // which must reach 10M rows, holds its columns directly.
 type row struct {
-	b   *builder
-	i   int
-	rng *rand.Rand
-	in  interner
+	b     *builder
+	i     int
+	rng   *rand.Rand
+	in    interner
+	cache map[string]any // per-table memo of values that repeat (shared dynamic values)
 }
 
 // The setters skip columns the table does not have: helpers such as fillSignin serve tables
@@ -78,18 +79,19 @@ func timedTable(w *world, name string, schema table.Schema, n int, rh rhythm, ba
 	b := newBuilder(name, schema, total)
 	b.lenient = true
 	in := interner{}
+	cache := map[string]any{}
 	i := 0
 	for k := range hours {
 		rng := newRand(w.seed, name, uint64(k))
 		for range counts[k] {
 			t := w.timeIn(rng, k)
-			r := row{b, i, rng, in}
+			r := row{b, i, rng, in, cache}
 			w.fillStandard(r, name, t)
 			background(r, t)
 			i++
 		}
 		for _, s := range byHour[k] {
-			r := row{b, i, rng, in}
+			r := row{b, i, rng, in, cache}
 			w.fillStandard(r, name, s.t)
 			s.fill(r, s.t)
 			i++
