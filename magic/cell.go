@@ -49,11 +49,19 @@ func splitCell(code string) ([]unit, error) {
 	}
 	var units []unit
 	var plain strings.Builder
-	flush := func() {
-		if strings.TrimSpace(plain.String()) != "" {
-			units = append(units, unit{kind: unitQuery, query: plain.String()})
+	flush := func() error {
+		defer plain.Reset()
+		text := plain.String()
+		if strings.TrimSpace(text) == "" {
+			return nil
 		}
-		plain.Reset()
+		// A plain cell that starts with a connection string (no %kql) connects, as if it
+		// were a %kql line: KQL never starts with scheme://.
+		if w, ok := nextWord(strings.TrimLeft(text, " \t\r\n"), 0); ok && isConnString(w.text) {
+			return splitKQLCellInto(&units, strings.TrimLeft(text, " \t\r\n"))
+		}
+		units = append(units, unit{kind: unitQuery, query: text})
+		return nil
 	}
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
@@ -62,7 +70,9 @@ func splitCell(code string) ([]unit, error) {
 			plain.WriteString(line)
 			continue
 		}
-		flush()
+		if err := flush(); err != nil {
+			return nil, err
+		}
 		// A trailing backslash continues a line magic on the next line.
 		for strings.HasSuffix(strings.TrimRight(rest, "\r\n"), "\\") && i+1 < len(lines) {
 			rest = strings.TrimSuffix(strings.TrimRight(rest, "\r\n"), "\\") + "\n" + lines[i+1]
@@ -82,8 +92,22 @@ func splitCell(code string) ([]unit, error) {
 			return nil, fmt.Errorf("unknown magic %%%s; this kernel knows %%kql, %%%%kql and %%clear (see %%kql --help magics)", name)
 		}
 	}
-	flush()
+	if err := flush(); err != nil {
+		return nil, err
+	}
 	return units, nil
+}
+
+// splitKQLCellInto handles text whose first line holds a connection (and options) like
+// a %%kql cell's first line.
+func splitKQLCellInto(units *[]unit, text string) error {
+	first, body, _ := strings.Cut(text, "\n")
+	us, err := splitKQLCell(strings.TrimRight(first, "\r"), body)
+	if err != nil {
+		return err
+	}
+	*units = append(*units, us...)
+	return nil
 }
 
 // cutMagic reports whether line starts (after indentation) with prefix followed by a

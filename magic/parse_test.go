@@ -95,6 +95,7 @@ func TestSplitCell(t *testing.T) {
 		{"%kql print 1 \\\n | count", []string{"print 1 \n | count"}, []unitKind{unitQuery}},
 		{"let a = 1;\n%kql print a", []string{"let a = 1;\n", "print a"}, []unitKind{unitQuery, unitQuery}},
 		{"\n  \n", nil, nil},
+		{"local://demo\nprint 1", []string{"print 1"}, []unitKind{unitQuery}},
 	}
 	for _, tt := range tests {
 		units, err := splitCell(tt.code)
@@ -216,5 +217,13 @@ func TestInlineDatatable(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("round trip lost %q:\n%s\nfrom\n%s", want, got, text)
 		}
+	}
+}
+
+func TestRedactHistory(t *testing.T) {
+	in := newTestInterpreter(t)
+	got := in.RedactHistory("%kql loganalytics://workspace='w';appkey='K123456';alias='a'\nprint 1")
+	if strings.Contains(got, "K123456") || !strings.Contains(got, "appkey='***'") || !strings.Contains(got, "print 1") {
+		t.Errorf("RedactHistory = %q", got)
 	}
 }
