@@ -177,29 +177,39 @@ func genHeartbeat(w *world, schema table.Schema, _ int, scale float64) (*builder
 			c[cs.Name] = b.str(cs.Name)
 		}
 	}
-	tg, bs, gw, lat, lon := b.dt("TimeGenerated"), b.real("_BilledSize"), b.boolc("IsGatewayInstalled"), b.real("RemoteIPLatitude"), b.real("RemoteIPLongitude")
+	// What every machine reports the same is Const (free at any size).
+	for name, v := range map[string]string{
+		"TenantId": w.tenant, "SourceSystem": "OpsManager", "Category": "Direct Agent", "SCAgentChannel": "Direct",
+		"RemoteIPCountry": "United States", "SubscriptionId": w.subscription, "_SubscriptionId": w.subscription,
+		"ResourceProvider": "Microsoft.Compute", "ResourceType": "virtualMachines", "ComputerEnvironment": "Azure",
+		"Solutions": `"security", "changeTracking", "securityCenterFree", "securityInsights", "serviceMap"`,
+		"Type":      "Heartbeat", "ManagementGroupName": w.mg, "_IsBillable": "False",
+	} {
+		b.constant(name, table.TypeString, v)
+	}
+	b.constant("IsGatewayInstalled", table.TypeBool, false)
+	b.constant("RemoteIPLatitude", table.TypeReal, 47.6)
+	b.constant("RemoteIPLongitude", table.TypeReal, -122.3)
+	b.constant("_BilledSize", table.TypeReal, 1500.0)
+	tg := b.dt("TimeGenerated")
 	ips := b.dyn("ComputerPrivateIPs")
 	rng := newRand(w.seed, "Heartbeat", 0)
 	i := 0
 	for _, h := range w.hosts {
-		osType, osMaj, osMin, version, category := "Windows", "10", "0", "10.20.18067.0", "Direct Agent"
+		osType, osMaj, osMin, version := "Windows", "10", "0", "10.20.18067.0"
 		if h.role == "linux" {
 			osType, osMaj, osMin, version = "Linux", strings.Fields(h.os)[1][:2], "04", "1.14.23-0"
 		}
 		privIPs := []any{h.ip}
-		solutions := `"security", "changeTracking", "securityCenterFree", "securityInsights", "serviceMap"`
 		type cv struct {
 			c *column
 			v string
 		}
 		var vals []cv
 		for name, v := range map[string]string{
-			"TenantId": w.tenant, "SourceSystem": "OpsManager", "Computer": h.name, "ComputerIP": h.publicIP, "Category": category,
-			"OSType": osType, "OSName": h.os, "OSMajorVersion": osMaj, "OSMinorVersion": osMin, "Version": version,
-			"SCAgentChannel": "Direct", "RemoteIPCountry": "United States", "SubscriptionId": w.subscription, "_SubscriptionId": w.subscription,
-			"ResourceGroup": "contoso-prod-rg", "ResourceProvider": "Microsoft.Compute", "Resource": strings.ToLower(h.short),
-			"ResourceId": h.resourceID, "_ResourceId": h.resourceID, "ResourceType": "virtualMachines", "ComputerEnvironment": "Azure",
-			"Solutions": solutions, "VMUUID": h.vmUUID, "Type": "Heartbeat", "ManagementGroupName": w.mg, "_IsBillable": "False",
+			"Computer": h.name, "ComputerIP": h.publicIP, "OSType": osType, "OSName": h.os, "OSMajorVersion": osMaj,
+			"OSMinorVersion": osMin, "Version": version, "Resource": strings.ToLower(h.short),
+			"ResourceId": h.resourceID, "_ResourceId": h.resourceID, "VMUUID": h.vmUUID, "ResourceGroup": resourceGroupOf(h),
 		} {
 			if col := c[name]; col != nil {
 				vals = append(vals, cv{col, v})
@@ -212,10 +222,6 @@ func genHeartbeat(w *world, schema table.Schema, _ int, scale float64) (*builder
 			}
 			t += table.DateTime(rng.Int64N(int64(20 * table.Second)))
 			tg.T(i, t)
-			bs.R(i, 1500)
-			gw.B(i, false)
-			lat.R(i, 47.6)
-			lon.R(i, -122.3)
 			ips.D(i, privIPs)
 			for _, x := range vals {
 				x.c.S(i, x.v)
@@ -224,6 +230,13 @@ func genHeartbeat(w *world, schema table.Schema, _ int, scale float64) (*builder
 		}
 	}
 	return b, nil
+}
+
+func resourceGroupOf(h *host) string {
+	if h.role == "workstation" {
+		return "contoso-vdi-rg"
+	}
+	return "contoso-prod-rg"
 }
 
 type counter struct {
@@ -260,10 +273,14 @@ func genPerf(w *world, schema table.Schema, _ int, scale float64) (*builder, err
 	}
 	b := newBuilder("Perf", schema, n)
 	b.constant("TenantId", table.TypeString, w.tenant)
-	tg, val, bs := b.dt("TimeGenerated"), b.real("CounterValue"), b.real("_BilledSize")
+	b.constant("Type", table.TypeString, "Perf")
+	b.constant("_IsBillable", table.TypeString, "True")
+	b.constant("_SubscriptionId", table.TypeString, w.subscription)
+	b.constant("_BilledSize", table.TypeReal, 300.0)
+	tg, val := b.dt("TimeGenerated"), b.real("CounterValue")
 	s := func(name string) *column { return b.str(name) }
 	comp, obj, cname, inst, path, rid := s("Computer"), s("ObjectName"), s("CounterName"), s("InstanceName"), s("CounterPath"), s("_ResourceId")
-	ss, ty, bill, sub := s("SourceSystem"), s("Type"), s("_IsBillable"), s("_SubscriptionId")
+	ss := s("SourceSystem")
 	rng := newRand(w.seed, "Perf", 0)
 	hw := hourWeights(w.startTime, business, newRand(w.seed, "Perf/rhythm", 0))
 	i := 0
@@ -294,7 +311,6 @@ func genPerf(w *world, schema table.Schema, _ int, scale float64) (*builder, err
 				}
 				tg.T(i, t)
 				val.R(i, math.Round(v*1000)/1000)
-				bs.R(i, 300)
 				comp.S(i, h.name)
 				obj.S(i, ct.object)
 				cname.S(i, ct.name)
@@ -302,9 +318,6 @@ func genPerf(w *world, schema table.Schema, _ int, scale float64) (*builder, err
 				path.S(i, p)
 				rid.S(i, h.resourceID)
 				ss.S(i, map[bool]string{true: "Linux", false: "OpsManager"}[ct.linux])
-				ty.S(i, "Perf")
-				bill.S(i, "True")
-				sub.S(i, w.subscription)
 				i++
 			}
 		}
