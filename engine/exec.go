@@ -199,15 +199,12 @@ func (q *query) streamTable(t *table.Table, steps []step, workers int, need []bo
 		for c, col := range t.Columns {
 			b.cols[c] = table.NewVector(col.Type, 0)
 		}
-		ec := q.newEval()
-		for _, s := range steps {
-			if b, err := s.apply(ec, b); err != nil {
-				return err
-			} else {
-				_ = b
-			}
+		out, err := applySteps(q.newEval(), steps, outNeeds, b)
+		if err != nil {
+			return err
 		}
-		return nil
+		// The sink sees the empty batch too (summarize, count).
+		return sink(0, 0, out)
 	}
 	var next atomic.Int64
 	var firstErr error

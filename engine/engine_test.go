@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/kqlkernel/kqlkernel/table"
+)
+
+type testDB map[string]*table.Table
+
+func (d testDB) Table(n string) (*table.Table, bool) { t, ok := d[n]; return t, ok }
+func (d testDB) TableNames() []string {
+	out := []string{}
+	for k := range d {
+		out = append(out, k)
+	}
+	return sortedStrings(out)
+}
+
+func securityEvents(t *testing.T) testDB {
+	t.Helper()
+	se := table.New("SecurityEvent", table.Schema{
+		{Name: "TimeGenerated", Type: table.TypeDateTime}, {Name: "Computer", Type: table.TypeString},
+		{Name: "EventID", Type: table.TypeInt}, {Name: "Account", Type: table.TypeString},
+	})
+	base := table.DateTime(638000000000000000)
+	for i := 0; i < 100; i++ {
+		if err := se.AppendRow(base+table.DateTime(int64(i)*int64(table.Minute)), []string{"a", "b", "c"}[i%3], int32(4624+i%2), "u"+string(rune('0'+i%5))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return testDB{"SecurityEvent": se}
+}
+
+func TestRunErrors(t *testing.T) {
+	db := securityEvents(t)
+	cases := []struct {
+		query, code, msg, hint string
+		line, col              int
+	}{
+		{"SecurityEvent\n| where EventId == 4625", "semantic", "unknown column or variable 'EventId'", "did you mean 'EventID'?", 2, 9},
+		{"SecurityEvnt | count", "semantic", "unknown table or variable 'SecurityEvnt'", "did you mean 'SecurityEvent'?", 1, 1},
+		{"SecurityEvent | extend x = tolowr(Computer)", "semantic", "unknown function 'tolowr'", "did you mean 'tolower'?", 1, 28},
+		{"SecurityEvent | where Computer", "semantic", "the predicate must be bool", "", 1, 23},
+		{"SecurityEvent | summarize count() by Acount", "semantic", "unknown column or variable 'Acount'", "did you mean 'Account'?", 1, 38},
+		{"SecurityEvent | project-away Comptuer", "semantic", "unknown column 'Comptuer'", "did you mean 'Computer'?", 1, 30},
+		{"SecurityEvent | where", "syntax", "", "", 1, 0},
+	}
+	for _, c := range cases {
+		_, err := Run(context.Background(), db, c.query, Options{})
+		var qe *Error
+		if !errors.As(err, &qe) {
+			t.Errorf("%q: got %v, want an *Error", c.query, err)
+			continue
+		}
+		if qe.Code != c.code || !strings.Contains(qe.Msg, c.msg) || qe.Hint != c.hint && c.hint != "" {
+			t.Errorf("%q: got %s %q hint %q, want %s %q hint %q", c.query, qe.Code, qe.Msg, qe.Hint, c.code, c.msg, c.hint)
+		}
+		if c.col > 0 {
+			if line, col := qe.Line(); line != c.line || col != c.col {
+				t.Errorf("%q: at %d:%d, want %d:%d", c.query, line, col, c.line, c.col)
+			}
+		}
+		if f := qe.Format(); !strings.Contains(f, "^") {
+			t.Errorf("%q: Format has no caret: %q", c.query, f)
+		}
+	}
+}
+
+func TestRunResults(t *testing.T) {
+	db := securityEvents(t)
+	cases := []struct {
+		query string
+		cols  string
+		rows  int
+		first string
+	}{
+		{"SecurityEvent | where EventID == 4625 | count", "Count:long", 1, "50"},
+		{"SecurityEvent | summarize count() by Computer | sort by Computer asc", "Computer:string,count_:long", 3, "a"},
+		{"SecurityEvent | summarize n=dcount(Account), arg_max(TimeGenerated, *) by EventID | order by EventID asc", "EventID:int,n:long,TimeGenerated:datetime,Computer:string,Account:string", 2, "4624"},
+		{"SecurityEvent | take 7 | project Computer, x = EventID * 2", "Computer:string,x:long", 7, ""},
+		{"SecurityEvent | join kind=leftouter (SecurityEvent | summarize c=count() by Account) on Account | take 1", "TimeGenerated:datetime,Computer:string,EventID:int,Account:string,Account1:string,c:long", 1, ""},
+		{"print x=1, 'a' | extend y = x + 1", "x:long,print_1:string,y:long", 1, "1"},
+		{"range i from 1 to 10 step 3 | summarize sum(i)", "sum_i:long", 1, "22"},
+	}
+	for _, c := range cases {
+		res, err := Run(context.Background(), db, c.query, Options{})
+		if err != nil {
+			t.Errorf("%q: %v", c.query, err)
+			continue
+		}
+		tb := res.Tables[0]
+		var cols []string
+		for _, col := range tb.Columns {
+			cols = append(cols, col.Name+":"+col.Type.String())
+		}
+		if got := strings.Join(cols, ","); got != c.cols {
+			t.Errorf("%q: columns %s, want %s", c.query, got, c.cols)
+		}
+		if tb.Rows() != c.rows {
+			t.Errorf("%q: %d rows, want %d", c.query, tb.Rows(), c.rows)
+		}
+		if c.first != "" && tb.Rows() > 0 {
+			if got := table.Format(tb.Columns[0].Data.At(0)); got != c.first {
+				t.Errorf("%q: first value %s, want %s", c.query, got, c.first)
+			}
+		}
+	}
+}
+
+func TestResultLimit(t *testing.T) {
+	db := testDB{}
+	_, err := Run(context.Background(), db, "range x from 1 to 600000 step 1", Options{})
+	var qe *Error
+	if !errors.As(err, &qe) || qe.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
+		t.Fatalf("got %v, want E_QUERY_RESULT_SET_TOO_LARGE", err)
+	}
+	res, err := Run(context.Background(), db, "set notruncation;\nrange x from 1 to 600000 step 1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Tables[0].Rows(); n != 600000 {
+		t.Fatalf("%d rows, want 600000", n)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	n := 1 << 20
+	v := &table.Vector{Type: table.TypeLong, Ints: make([]int64, n)}
+	db := testDB{"T": {Columns: []table.Column{{Name: "x", Type: table.TypeLong, Data: v}}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, db, "T | where x == 0 | summarize count() by x", Options{})
+	var qe *Error
+	if !errors.As(err, &qe) || qe.Code != "canceled" || !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want a canceled error wrapping context.Canceled", err)
+	}
+}
+
+func TestRenderSpec(t *testing.T) {
+	res, err := Run(context.Background(), testDB{}, "range x from 1 to 3 step 1 | extend y = x * 2 | render timechart with (title='t', ycolumns=y)", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Render == nil || res.Render.Visualization != "timechart" || res.Render.Title != "t" || len(res.Render.YColumns) != 1 {
+		t.Fatalf("render spec %+v", res.Render)
+	}
+	if res.Tables[0].Rows() != 3 {
+		t.Fatalf("render must pass rows through")
+	}
+}
