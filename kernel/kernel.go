@@ -91,7 +91,8 @@ func New(cfg Config) (*Kernel, error) {
 	}
 	// Sockets get their own context: they must outlive the Run context by the linger.
 	sctx, cancel := context.WithCancel(context.Background())
-	socks, err := bind(sctx, &cfg.Connection)
+	lg := &logger{w: cfg.Log}
+	socks, err := bind(sctx, &cfg.Connection, lg)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -102,7 +103,7 @@ func New(cfg Config) (*Kernel, error) {
 		signer:     signer,
 		session:    newID(),
 		socks:      socks,
-		log:        &logger{w: cfg.Log},
+		log:        lg,
 		ready:      make(chan struct{}),
 		queue:      make(chan *Message, 4096),
 		stop:       make(chan struct{}),

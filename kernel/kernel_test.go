@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -476,5 +478,29 @@ func TestLoggerOnce(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("log = %q", got)
+	}
+}
+
+// Peers that connect and leave without a ZMTP handshake are logged once, and the socket
+// keeps accepting.
+func TestFailedHandshakesLoggedOnce(t *testing.T) {
+	tk := startKernel(t, tcpConn("k"), nil, nil)
+	ci := tk.k.Connection()
+	for range 3 {
+		conn, err := net.Dial("tcp", net.JoinHostPort(ci.IP, strconv.Itoa(ci.ShellPort)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Close()
+	}
+	// zmq4 accepts connections one at a time, in order: once a new client is served, the
+	// three broken ones have been dealt with.
+	c := dialClient(t, ci, true)
+	c.send(c.shell, "kernel_info_request", map[string]any{})
+	if r := c.shellReply(); r.Header.MsgType != "kernel_info_reply" {
+		t.Fatalf("reply %s", r.Header.MsgType)
+	}
+	if n := strings.Count(tk.log.String(), "shell: could not open a ZMTP connection"); n != 1 {
+		t.Errorf("failed handshakes logged %d times, want 1:\n%s", n, tk.log.String())
 	}
 }

@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"log"
 	"strings"
 	"sync"
 
@@ -33,13 +34,18 @@ type sockets struct {
 
 // bind creates and binds all sockets. Port 0 (tcp only) binds a free port; ci is updated
 // with the ports actually bound.
-func bind(ctx context.Context, ci *ConnectionInfo) (*sockets, error) {
+func bind(ctx context.Context, ci *ConnectionInfo, l *logger) (*sockets, error) {
+	// zmq4 logs failed handshakes (a peer that connects and leaves) itself; route that
+	// into our log, once per channel, instead of a line per connection attempt.
+	opt := func(name string) zmq4.Option {
+		return zmq4.WithLogger(log.New(zmqLog{l, name}, "", 0))
+	}
 	s := &sockets{
-		shell:   &channel{name: "shell", sock: zmq4.NewRouter(ctx)},
-		control: &channel{name: "control", sock: zmq4.NewRouter(ctx)},
-		stdin:   &channel{name: "stdin", sock: zmq4.NewRouter(ctx)},
-		iopub:   &channel{name: "iopub", sock: zmq4.NewPub(ctx)},
-		hb:      &channel{name: "heartbeat", sock: zmq4.NewRep(ctx)},
+		shell:   &channel{name: "shell", sock: zmq4.NewRouter(ctx, opt("shell"))},
+		control: &channel{name: "control", sock: zmq4.NewRouter(ctx, opt("control"))},
+		stdin:   &channel{name: "stdin", sock: zmq4.NewRouter(ctx, opt("stdin"))},
+		iopub:   &channel{name: "iopub", sock: zmq4.NewPub(ctx, opt("iopub"))},
+		hb:      &channel{name: "heartbeat", sock: zmq4.NewRep(ctx, opt("heartbeat"))},
 	}
 	for _, b := range []struct {
 		c    *channel
@@ -57,6 +63,17 @@ func bind(ctx context.Context, ci *ConnectionInfo) (*sockets, error) {
 		}
 	}
 	return s, nil
+}
+
+// zmqLog adapts zmq4's logger to logger.once.
+type zmqLog struct {
+	l    *logger
+	name string
+}
+
+func (z zmqLog) Write(p []byte) (int, error) {
+	z.l.once("zmq4 "+z.name, "%s: %s", z.name, strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // boundPort returns the port of a listening tcp socket.
