@@ -72,6 +72,8 @@ func (p *parser) parseTypedLiteral() Expr {
 			if ok {
 				lit.Value = v
 				lit.Null = v == nil
+			} else {
+				p.skipDynamic()
 			}
 		}
 		p.expectClose(")", open, "(")
@@ -181,6 +183,35 @@ func literalHint(t Type) string {
 		return "a typed literal takes a constant or null; use to" + string(t) + "() to convert a value"
 	}
 	return ""
+}
+
+// skipDynamic skips the rest of a broken dynamic literal, up to its ')', so one
+// mistake gives one error.
+func (p *parser) skipDynamic() {
+	level := 0
+	for !p.atEOF() {
+		t := p.tok()
+		if t.Kind == PUNCT {
+			switch t.Text {
+			case "(", "[", "{":
+				level++
+			case "]", "}":
+				if level > 0 {
+					level--
+				}
+			case ")":
+				if level == 0 {
+					return
+				}
+				level--
+			case "|", ";":
+				if level == 0 {
+					return
+				}
+			}
+		}
+		p.next()
+	}
 }
 
 // parseDynamicValue parses the JSON-like content of dynamic(...).

@@ -1073,6 +1073,11 @@ func (p *parser) parseCompare() Expr {
 			x = b
 		}
 	}
+	if t := p.tok(); t.Kind == PUNCT && (equalityOps[t.Text] || relOps[t.Text]) || t.Kind == IDENT && (stringOps[t.Text] || t.Text == "in" || t.Text == "!in" || t.Text == "between") {
+		if _, isCmp := x.(*BinaryExpr); isCmp {
+			p.errorAt(t.Pos, t.End-t.Pos, "comparisons do not chain: unexpected "+describe(t), "combine comparisons with 'and' / 'or'")
+		}
+	}
 	return x
 }
 
