@@ -29,6 +29,10 @@ class Cell:
     def ok(self):
         return self.reply["content"]["status"] == "ok"
 
+    def __repr__(self):
+        errs = [o["content"].get("evalue") for o in self.outputs if o["msg_type"] == "error"]
+        return "Cell(status=%s, errors=%r, displays=%r)" % (self.reply["content"]["status"], errs, self.display_texts())
+
     def of(self, msg_type):
         return [o for o in self.outputs if o["msg_type"] == msg_type]
 
@@ -38,10 +42,16 @@ class Cell:
         return res[0]["content"]["data"]["text/plain"]
 
     def display_texts(self):
-        return [o["content"]["data"].get("text/plain", "") for o in self.of("display_data")]
+        """display_data and update_display_data texts, in order (a long query's status line
+        starts as "Running (...)" and is replaced in place by "Done (...)")."""
+        return [
+            o["content"]["data"].get("text/plain", "")
+            for o in self.outputs
+            if o["msg_type"] in ("display_data", "update_display_data")
+        ]
 
     def status_records(self):
-        for t in self.display_texts():
+        for t in reversed(self.display_texts()):
             m = STATUS.search(t)
             if m:
                 return int(m.group(1))
@@ -87,7 +97,7 @@ def rows(table_text):
 def test_native_kqlmagic_take_1(kernel):
     # %kql SecurityEvent | take 1 (the seed's "Native Kqlmagic interface" cell)
     cell = run(kernel, "%kql SecurityEvent | take 1")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     text = cell.result_text()
     header = text.splitlines()[0].split()
     for col in ("TenantId", "TimeGenerated", "Account", "Computer", "EventID", "Activity", "_ResourceId"):
@@ -101,7 +111,7 @@ def test_native_kqlmagic_take_1(kernel):
 
 def test_security_alert_take_10(kernel):
     cell = run(kernel, "%%kql\nSecurityAlert \n| take 10")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     header = cell.result_text().splitlines()[0].split()
     for col in ("TimeGenerated", "DisplayName", "AlertName", "AlertSeverity", "ProviderName", "Entities"):
         assert col in header
@@ -113,7 +123,7 @@ def test_events_by_id_last_day(kernel):
         kernel,
         "%%kql\nSecurityEvent\n| where TimeGenerated between (ago(1d) .. now())\n| summarize EventCount=count() by EventID",
     )
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     text = cell.result_text()
     assert text.splitlines()[0].split() == ["EventID", "EventCount"]
     got = {int(r[0]): int(r[1]) for r in rows(text)}
@@ -125,13 +135,13 @@ def test_events_by_id_last_day(kernel):
 def test_parameterized_query(kernel):
     # The seed formats {start} and {end} into the query; here they are session parameters.
     params = run(kernel, "let end = now();\nlet start = end - 3d;")
-    assert params.ok and not params.of("execute_result"), params.outputs
+    assert params.ok and not params.of("execute_result"), params
     cell = run(
         kernel,
         "%%kql\nSecurityEvent\n| where TimeGenerated between (datetime({start}) .. datetime({end}))\n"
         "| summarize EventCount=count() by EventID",
     )
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     three_days = {int(r[0]): int(r[1]) for r in rows(cell.result_text())}
     one_day = run(
         kernel, "SecurityEvent | where TimeGenerated between (ago(1d) .. now()) | summarize EventCount=count() by EventID"
@@ -143,7 +153,7 @@ def test_parameterized_query(kernel):
 
 def test_named_result_then_local_query(kernel):
     cell = run(kernel, "%%kql --as Suspicious\nSecurityEvent\n| where EventID == 4688\n| take 50")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     again = run(kernel, "Suspicious | summarize n = count()")
     assert rows(again.result_text()) == [["50"]]
 
@@ -152,7 +162,7 @@ def test_stdout_and_chart(kernel):
     cell = run(kernel, '%kql --stdout print "hello, world"')
     assert cell.ok and "hello, world" in cell.stdout()
     chart = run(kernel, "SecurityEvent | summarize EventCount=count() by tostring(EventID) | render columnchart")
-    assert chart.ok, chart.outputs
+    assert chart.ok, chart
     data = chart.of("execute_result")[0]["content"]["data"]
     assert "image/png" in data and len(data["image/png"]) > 1000
 
@@ -168,7 +178,7 @@ def test_error_has_caret(kernel):
 
 def test_connection_string_masked_and_switch(kernel):
     cell = run(kernel, "%kql loganalytics://workspace='DEMO_WORKSPACE';appkey='DEMO_KEY';alias='myworkspace'")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     assert "myworkspace@loganalytics" in cell.result_text()
     listing = run(kernel, "%kql --list").result_text()
     assert "DEMO_KEY" not in listing and "appkey='***'" in listing
@@ -218,16 +228,16 @@ def served():
 def test_seed_cells_against_serve(kernel, served):
     conn = "%%kql loganalytics://workspace='DEMO_WORKSPACE';appkey='SERVEKEY';alias='served';endpoint='{}'\n".format(served)
     cell = run(kernel, conn + "SecurityEvent | take 1")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     assert cell.status_records() == 1
     assert any("served@loganalytics" in t for t in cell.display_texts())
     cell = run(kernel, "SecurityEvent\n| where TimeGenerated between (ago(1d) .. now())\n| summarize EventCount=count() by EventID")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     assert 4688 in {int(r[0]) for r in rows(cell.result_text())}
     # A named result from the demo goes to the service as an inline datatable.
     run(kernel, "%kql -conn demo@local --as Few print a = 1, b = 'x'")
     cell = run(kernel, "Few | extend c = a + 1")
-    assert cell.ok, cell.outputs
+    assert cell.ok, cell
     assert rows(cell.result_text()) == [["1", "x", "2"]]
     # A service error comes back with the query line and a caret; the key never shows.
     cell = run(kernel, "SecurityEvent | where EventIDD == 1")
