@@ -75,7 +75,7 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 	if cred != nil {
 		perRetry = append(perRetry, runtime.NewBearerTokenPolicy(cred, []string{svc.Audience + "/.default"}, nil))
 	}
-	meta, err := azcore.NewClient("kqlkernel/loganalytics", "v1", runtime.PipelineOptions{PerRetry: perRetry}, &co)
+	meta, err := azcore.NewClient("kqlkernel/loganalytics", "v1.0.0", runtime.PipelineOptions{PerRetry: perRetry}, &co)
 	if err != nil {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}
