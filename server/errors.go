@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
+	"github.com/kqlkernel/kqlkernel/engine"
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
 )
 
@@ -61,6 +62,23 @@ func fromQueryError(err error, query string, timedOut bool, wait int) *apiError 
 			e.Inner = &innerError{Code: la.InnerCode, Message: la.InnerMessage, Line: la.Line, Pos: la.Pos, Token: la.Token}
 		}
 		return e
+	}
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		text := query
+		if ee.Query != "" {
+			text = ee.Query
+		}
+		switch ee.Code {
+		case "syntax":
+			return syntaxError(text, ee.Offset, ee.Len, ee.Msg, ee.Hint)
+		case "semantic", "unsupported":
+			return semanticError(text, ee.Offset, ee.Len, ee.Msg, ee.Hint)
+		}
+		// Runtime failures (result limits, bad data): the query is valid, running it failed.
+		return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
+			Inner: &innerError{Code: "EngineError", Message: "Something went wrong processing your query.",
+				Inner: &innerError{Code: ee.Code, Message: withHint(ee.Msg, ee.Hint)}}}
 	}
 	var list syntax.ErrorList
 	var se *syntax.Error

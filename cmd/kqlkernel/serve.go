@@ -2,10 +2,153 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/backend/local"
+	"github.com/kqlkernel/kqlkernel/server"
 )
 
-// runServe is replaced by the real implementation.
+// runServe is `kqlkernel serve [--addr 127.0.0.1:8000] [--workspace demo|DIR]
+// [--api-key KEY] [--tls-cert F --tls-key F | --tls-self-signed]`: the Log Analytics
+// query API over the embedded engine.
 func runServe(ctx context.Context, args []string) error {
-	return errors.New("not implemented yet")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
+	ws := fs.String("workspace", "demo", "data to serve: demo or a directory of CSV/JSON files")
+	apiKey := fs.String("api-key", os.Getenv("KQLKERNEL_API_KEY"), "require this key (x-api-key header, Bearer token or ?api_key=); default $KQLKERNEL_API_KEY; empty: open")
+	certFile := fs.String("tls-cert", "", "TLS certificate (PEM); needs --tls-key")
+	keyFile := fs.String("tls-key", "", "TLS private key (PEM)")
+	selfSigned := fs.Bool("tls-self-signed", false, "serve TLS with a new self-signed certificate (its file is printed)")
+	quiet := fs.Bool("quiet", false, "don't log requests")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kqlkernel serve [--addr 127.0.0.1:8000] [--workspace demo|DIR] [--api-key KEY] [--tls-cert F --tls-key F | --tls-self-signed]")
+		fmt.Fprintln(fs.Output(), "\nServes the Log Analytics query API (POST/GET /v1/workspaces/{id}/query, GET .../metadata)\nover the embedded engine. Every workspace id names the same data.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return exitCode(2)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags go before nothing else)", fs.Arg(0))
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if *selfSigned && *certFile != "" {
+		return errors.New("use either --tls-cert/--tls-key or --tls-self-signed, not both")
+	}
+
+	b, err := local.Open(*ws)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	shown := host
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		shown = "127.0.0.1"
+	}
+
+	var tlsConfig *tls.Config
+	switch {
+	case *certFile != "":
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			return fmt.Errorf("loading the TLS certificate: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	case *selfSigned:
+		h, _, _ := net.SplitHostPort(*addr)
+		certPEM, keyPEM, err := server.SelfSignedCert([]string{h}, time.Now())
+		if err != nil {
+			return err
+		}
+		dir, err := os.MkdirTemp("", "kqlkernel-serve-")
+		if err != nil {
+			return fmt.Errorf("writing the certificate: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "cert.pem")
+		if err := os.WriteFile(path, certPEM, 0o644); err != nil {
+			return fmt.Errorf("writing the certificate: %w", err)
+		}
+		cert, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return err
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		fmt.Fprintf(os.Stderr, "kqlkernel serve: self-signed certificate: %s\n", path)
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	if *apiKey == "" && !isLoopback(host) {
+		fmt.Fprintf(os.Stderr, "kqlkernel serve: warning: listening on %s without --api-key: anyone who can reach it can query the data\n", host)
+	}
+	var logger *log.Logger
+	if !*quiet {
+		logger = log.New(os.Stderr, "kqlkernel serve: ", log.LstdFlags)
+	}
+	h := server.New(server.Config{Backend: sameData{b}, APIKey: *apiKey, Log: logger})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(os.Stderr, "kqlkernel serve: ", log.LstdFlags)}
+	fmt.Fprintf(os.Stderr, "kqlkernel serve: listening on %s://%s/v1 (workspace %s; auth: %s)\n", scheme, net.JoinHostPort(shown, port), b.Describe(), authNote(*apiKey))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	// Interrupt: stop accepting, let running queries finish for a moment, then cancel them.
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close()
+	}
+	return nil
+}
+
+func authNote(key string) string {
+	if key == "" {
+		return "none"
+	}
+	return "API key"
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameData serves one local workspace under every workspace id: a multi-workspace request
+// names the same data again, so the additional workspaces add nothing and are dropped
+// (the local backend refuses them).
+type sameData struct{ backend.Backend }
+
+func (s sameData) Query(ctx context.Context, req backend.Request) (*backend.Response, error) {
+	req.Workspaces = nil
+	return s.Backend.Query(ctx, req)
 }
