@@ -1,7 +1,7 @@
 """Soak: many executes and interrupts of long-running cells through jupyter_client.
 
 No hang (every wait is bounded and fails loudly), no lost reply (each request gets its own
-reply and idle), and the kernel's resident memory sampled every 1,000 executes.
+reply and idle), and the kernel's resident memory sampled every 100 executes.
 
     JUPYTER_PATH=.venv/share/jupyter .venv/bin/python bench/kernel/soak.py \
         [--executes 10000] [--interrupts 100] [--code 'print 1'] [--long-code '...']
@@ -9,8 +9,11 @@ reply and idle), and the kernel's resident memory sampled every 1,000 executes.
 
 import argparse
 import json
+import os
+import re
 import statistics
 import sys
+import tempfile
 import time
 
 from jupyter_client.manager import KernelManager
@@ -24,6 +27,20 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+GC_LINE = re.compile(r"^gc \d+ @.*?(\d+)->(\d+)->(\d+) MB")
+
+
+def live_heap_mb(path):
+    """Live heap (MB) after the latest GC in a GODEBUG=gctrace=1 log, or None."""
+    last = None
+    with open(path) as f:
+        for line in f:
+            m = GC_LINE.match(line)
+            if m:
+                last = int(m.group(3))
+    return last
 
 
 def kernel_pid(km):
@@ -60,7 +77,10 @@ def main():
     args = ap.parse_args()
 
     km = KernelManager(kernel_name=args.kernel)
-    km.start_kernel()
+    # Go's GC trace gives the live heap after each collection: a leak shows there first.
+    gclog = tempfile.NamedTemporaryFile(prefix="kql-gctrace-", suffix=".log", delete=False)
+    env = dict(os.environ, GODEBUG="gctrace=1")
+    km.start_kernel(env=env, stderr=gclog)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=TIMEOUT)
@@ -68,6 +88,7 @@ def main():
 
     every = max(1, args.executes // max(1, args.interrupts))
     rss = []
+    heap = []
     interrupt_latency = []
     errors = 0
     t0 = time.perf_counter()
@@ -87,9 +108,11 @@ def main():
             iopub_until(kc, long_id, is_idle)
             if r["content"]["status"] != "error":
                 sys.exit(f"long cell was not interrupted: {r['content']}")
+        if i % 100 == 0:
+            rss.append((i, rss_kib(pid)))
+            heap.append((i, live_heap_mb(gclog.name)))
         if i % 1000 == 0:
-            rss.append(rss_kib(pid))
-            print(f"{i} executes, {len(interrupt_latency)} interrupts, rss {rss[-1]} KiB", flush=True)
+            print(f"{i} executes, {len(interrupt_latency)} interrupts, rss {rss[-1][1]} KiB", flush=True)
     elapsed = time.perf_counter() - t0
     # The heartbeat still answers and the kernel shuts down on request.
     alive = km.is_alive()
@@ -98,14 +121,24 @@ def main():
     km.shutdown_kernel(now=False)
     shutdown_s = time.perf_counter() - ts
     lat = sorted(interrupt_latency)
+    # RSS is noisy (an interrupted cell leaves garbage until the next GC), so compare the
+    # median of the samples in the first thousand executes with that of the last thousand.
+    first = [r for i, r in rss if i <= 1000]
+    last = [r for i, r in rss if i > args.executes - 1000]
     summary = {
         "kernel": args.kernel,
         "executes": args.executes,
         "failed_executes": errors,
         "interrupts": len(lat),
         "elapsed_s": round(elapsed, 2),
-        "rss_kib_per_1000": rss,
-        "rss_growth_first_to_last_kib": rss[-1] - rss[0] if rss else None,
+        "rss_kib_median_first_1000": statistics.median(first) if first else None,
+        "rss_kib_median_last_1000": statistics.median(last) if last else None,
+        "rss_kib_min": min(r for _, r in rss) if rss else None,
+        "live_heap_mb_first_1000": [h for i, h in heap if i <= 1000 and h is not None][-1:],
+        "live_heap_mb_last": [h for _, h in heap if h is not None][-1:],
+        "live_heap_mb_max": max((h for _, h in heap if h is not None), default=None),
+        "gc_log": gclog.name,
+        "rss_kib_max": max(r for _, r in rss) if rss else None,
         "interrupt_p50_ms": round(statistics.median(lat) * 1e3, 2) if lat else None,
         "interrupt_max_ms": round(lat[-1] * 1e3, 2) if lat else None,
         "alive_at_end": alive,
