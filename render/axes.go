@@ -29,6 +29,9 @@ func niceStep(span float64, n int) float64 {
 
 // niceRange widens [lo, hi] to multiples of a round step.
 func niceRange(lo, hi float64, n int) (float64, float64) {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return 0, 1
+	}
 	if lo == hi {
 		if lo == 0 {
 			return 0, 1

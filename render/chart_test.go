@@ -444,3 +444,30 @@ func TestYSplitAxes(t *testing.T) {
 		t.Error("one axis, yet text on the right")
 	}
 }
+
+// TestOddInputs: every kind on empty, one-row, all-null, infinite and negative data either
+// draws or says why; nothing reaches the recover in Chart (a panic is a bug).
+func TestOddInputs(t *testing.T) {
+	schema := table.Schema{{Name: "t", Type: table.TypeDateTime}, {Name: "k", Type: table.TypeString}, {Name: "v", Type: table.TypeReal}}
+	odd := map[string]*table.Table{
+		"empty":    table.New("T", schema),
+		"one row":  mustTable(t, "T", schema, []any{t0, "a", 1.0}),
+		"all null": mustTable(t, "T", schema, []any{t0, "a", nil}, []any{nil, "b", nil}),
+		"inf nan":  mustTable(t, "T", schema, []any{t0, "a", math.Inf(1)}, []any{t0 + 1, "a", math.NaN()}, []any{t0 + 2, "a", math.Inf(-1)}),
+		"negative": mustTable(t, "T", schema, []any{t0, "a", -5.0}, []any{t0 + table.DateTime(table.Hour), "b", -1.0}),
+		"same x":   mustTable(t, "T", schema, []any{t0, "a", 1.0}, []any{t0, "a", 2.0}),
+	}
+	num := table.Schema{{Name: "x", Type: table.TypeReal}, {Name: "y", Type: table.TypeReal}}
+	odd["numeric x <= 0"] = mustTable(t, "T", num, []any{-3.0, 1.0}, []any{0.0, 2.0}, []any{10.0, 5.0}, []any{100.0, 0.0})
+	odd["numeric x all <= 0"] = mustTable(t, "T", num, []any{-3.0, 1.0}, []any{0.0, 2.0})
+	for _, k := range Kinds() {
+		for name, tb := range odd {
+			for _, yaxis := range []string{"", "log"} {
+				_, err := Chart(tb, &table.RenderSpec{Visualization: k, YAxis: yaxis, XAxis: yaxis, Kind: "stacked"}, ChartOptions{Width: 300, Height: 200})
+				if err != nil && strings.Contains(err.Error(), "could not draw") {
+					t.Errorf("%s on %s (yaxis=%q): %v", k, name, yaxis, err)
+				}
+			}
+		}
+	}
+}

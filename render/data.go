@@ -405,7 +405,7 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 				if d.xKind == xCategory {
 					xf[i] = category(table.Format(e))
 				} else {
-					xf[i] = dynNumber(e)
+					xf[i] = finite(dynNumber(e))
 				}
 			}
 			for yi, yc := range ys {
@@ -417,7 +417,7 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 				for i := range xf {
 					yv := math.NaN()
 					if i < len(arr) {
-						yv = dynNumber(arr[i])
+						yv = finite(dynNumber(arr[i]))
 					}
 					s.x = append(s.x, xf[i])
 					s.y = append(s.y, yv)
@@ -445,7 +445,7 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 			}
 		} else {
 			xf = numAt(xv, r)
-			if math.IsNaN(xf) {
+			if math.IsNaN(xf) || math.IsInf(xf, 0) {
 				continue // a point without x has nowhere to go
 			}
 		}
@@ -455,7 +455,7 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 				continue
 			}
 			s.x = append(s.x, xf)
-			s.y = append(s.y, numAt(t.Columns[yc].Data, r))
+			s.y = append(s.y, finite(numAt(t.Columns[yc].Data, r)))
 			if len(anomaly) > 0 {
 				s.flags = append(s.flags, numAt(t.Columns[anomaly[min(yi, len(anomaly)-1)]].Data, r))
 			}
@@ -626,4 +626,12 @@ func (d *chartData) sortCategories(val []float64) {
 			s.x[i] = newIndex[int(x)]
 		}
 	}
+}
+
+// finite maps infinities to NaN: they have no place on an axis, so they count as nulls.
+func finite(v float64) float64 {
+	if math.IsInf(v, 0) {
+		return math.NaN()
+	}
+	return v
 }

@@ -45,6 +45,10 @@ func (c *chart) drawXY(t *table.Table) error {
 	percent := area && kind == "stacked100"
 	logX := strings.EqualFold(c.spec.XAxis, "log") && (d.xKind == xNumber || d.xKind == xSpan)
 	logY := strings.EqualFold(c.spec.YAxis, "log") && !percent
+	if logY && stacked {
+		logY = false // stacks start at 0, which a log axis cannot show
+		c.notes = append(c.notes, "yaxis=log is ignored for stacked areas")
+	}
 
 	// Panels: one per y column when asked (ysplit=axes is drawn as panels too).
 	groups := [][]*series{d.series}
@@ -86,16 +90,19 @@ func (c *chart) drawXY(t *table.Table) error {
 	xlo, xhi := math.Inf(1), math.Inf(-1)
 	for _, s := range d.series {
 		for i, x := range s.x {
-			if !math.IsNaN(s.y[i]) || c.viz != "scatterchart" {
+			if (!math.IsNaN(s.y[i]) || c.viz != "scatterchart") && (!logX || x > 0) {
 				xlo, xhi = math.Min(xlo, x), math.Max(xhi, x)
 			}
 		}
 	}
-	if v, ok := limit(c.spec.XMin); ok {
+	if v, ok := limit(c.spec.XMin); ok && (!logX || v > 0) {
 		xlo = v
 	}
-	if v, ok := limit(c.spec.XMax); ok {
+	if v, ok := limit(c.spec.XMax); ok && (!logX || v > 0) {
 		xhi = v
+	}
+	if xlo > xhi {
+		xlo, xhi = xhi, xlo
 	}
 	buckets := c.pixelWidth()
 
@@ -399,17 +406,20 @@ func (c *chart) yAxis(p *plot.Plot, logY, percent bool) {
 // ends, then the spec's ymin/ymax/xmin/xmax.
 func (c *chart) ranges(p *plot.Plot, layers []*layer, xlo, xhi float64, logY, percent, area bool) {
 	ylo, yhi := math.Inf(1), math.Inf(-1)
+	see := func(v float64) {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) && (!logY || v > 0) {
+			ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
+		}
+	}
 	for _, l := range layers {
 		for _, v := range l.y {
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
-				ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
-			}
+			see(v)
 		}
 		for _, v := range l.extra {
-			ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
+			see(v)
 		}
 		for _, v := range l.lo {
-			ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
+			see(v)
 		}
 	}
 	if math.IsInf(ylo, 0) {
