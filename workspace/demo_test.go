@@ -85,7 +85,7 @@ func readTSV(t *testing.T, path string) map[string]table.Type {
 // TestDemoWindowAndDeterminism: every timestamp is in the 14 days before Now, and the same
 // seed and Now give the same data.
 func TestDemoWindowAndDeterminism(t *testing.T) {
-	a, b := demo(t), demo(t)
+	a, b := demo(t), freshDemo(t)
 	other, err := workspace.Demo(workspace.DemoOptions{Now: testNow, Seed: 7})
 	if err != nil {
 		t.Fatal(err)

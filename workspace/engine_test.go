@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,7 +15,25 @@ import (
 
 var testNow = time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
 
+var (
+	sharedOnce sync.Once
+	sharedWS   *workspace.Workspace
+	sharedErr  error
+)
+
+// demo returns the default demo workspace at testNow, built once for all tests (its tables
+// are read-only).
 func demo(t testing.TB) *workspace.Workspace {
+	t.Helper()
+	sharedOnce.Do(func() { sharedWS, sharedErr = workspace.Demo(workspace.DemoOptions{Now: testNow}) })
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedWS
+}
+
+// freshDemo builds a new workspace (to compare two builds).
+func freshDemo(t testing.TB) *workspace.Workspace {
 	t.Helper()
 	ws, err := workspace.Demo(workspace.DemoOptions{Now: testNow})
 	if err != nil {

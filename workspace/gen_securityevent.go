@@ -87,6 +87,7 @@ type seCols struct {
 	TargetServerName, TargetInfo, ServiceFileName, ServiceType, ServiceAccount, SamAccountName           *column
 	DisplayName, UserPrincipalName, UserAccountControl, PrimaryGroupId, MemberName, MemberSid            *column
 	AccountName, AccountDomain, PasswordLastSet, AccountExpires, OldUacValue, NewUacValue, HomeDirectory *column
+	EventData                                                                                            *column
 }
 
 func newSECols(b *builder) *seCols {
@@ -114,6 +115,7 @@ func newSECols(b *builder) *seCols {
 	c.SamAccountName, c.DisplayName, c.UserPrincipalName, c.UserAccountControl, c.PrimaryGroupId = s("SamAccountName"), s("DisplayName"), s("UserPrincipalName"), s("UserAccountControl"), s("PrimaryGroupId")
 	c.MemberName, c.MemberSid, c.AccountName, c.AccountDomain = s("MemberName"), s("MemberSid"), s("AccountName"), s("AccountDomain")
 	c.PasswordLastSet, c.AccountExpires, c.OldUacValue, c.NewUacValue, c.HomeDirectory = s("PasswordLastSet"), s("AccountExpires"), s("OldUacValue"), s("NewUacValue"), s("HomeDirectory")
+	c.EventData = s("EventData")
 	return c
 }
 
@@ -156,7 +158,7 @@ var seEventMix = []struct {
 var coreColumns = strings.Fields(`TimeGenerated EventID Task LogonType _BilledSize Account AccountType Computer
 Activity EventSourceName SourceComputerId _ResourceId CommandLine NewProcessName ParentProcessName Process
 ProcessName SubjectUserName SubjectDomainName SubjectUserSid TargetUserName TargetDomainName TargetAccount
-IpAddress LogonTypeName Status SubStatus EventData`)
+IpAddress LogonTypeName Status SubStatus`)
 
 func genSecurityEventCore(w *world, schema table.Schema, n int) (*table.Table, error) {
 	keep := map[string]bool{}
@@ -864,6 +866,10 @@ func (g *seGen) storyEvents() []storyEvent {
 		c.NewUacValue.S(i, "0x15")
 		c.PasswordLastSet.S(i, "%%1794")
 		c.AccountExpires.S(i, "%%1794")
+		c.EventData.S(i, eventData("TargetUserName", w.attacker.newAdmin, "TargetDomainName", "CONTOSO", "TargetSid", newSID,
+			"SubjectUserSid", victim.sid, "SubjectUserName", victim.sam, "SubjectDomainName", "CONTOSO", "SubjectLogonId", "0x5d2e88",
+			"PrivilegeList", "-", "SamAccountName", w.attacker.newAdmin, "DisplayName", "%%1793", "UserPrincipalName", "-",
+			"PrimaryGroupId", "513", "OldUacValue", "0x0", "NewUacValue", "0x15", "UserAccountControl", "%%2080 %%2082 %%2084"))
 	})
 	for j, grp := range []struct {
 		id            int
@@ -884,6 +890,9 @@ func (g *seGen) storyEvents() []storyEvent {
 			c.TargetSid.S(i, grp.sid)
 			c.TargetAccount.S(i, grp.dm+"\\"+grp.name)
 			c.PrivilegeList.S(i, "-")
+			c.EventData.S(i, eventData("MemberName", "CN="+w.attacker.newAdmin+",CN=Users,DC=contoso,DC=com", "MemberSid", newSID,
+				"TargetUserName", grp.name, "TargetDomainName", grp.dm, "TargetSid", grp.sid, "SubjectUserSid", victim.sid,
+				"SubjectUserName", victim.sam, "SubjectDomainName", "CONTOSO", "SubjectLogonId", "0x5d2e88", "PrivilegeList", "-"))
 		})
 	}
 	// Lateral movement to FS01 with the new account, through PsExec's service.
@@ -922,14 +931,30 @@ func (g *seGen) storyEvents() []storyEvent {
 		c.ServiceType.S(i, "0x10")
 		c.ServiceStartType.I(i, 3)
 		c.ServiceAccount.S(i, "LocalSystem")
+		c.EventData.S(i, eventData("SubjectUserSid", newSID, "SubjectUserName", w.attacker.newAdmin, "SubjectDomainName", "CONTOSO",
+			"SubjectLogonId", "0x7c21a3", "ServiceName", "PSEXESVC", "ServiceFileName", psexecService, "ServiceType", "0x10",
+			"ServiceStartType", "3", "ServiceAccount", "LocalSystem"))
 	})
 	// Covering tracks.
 	add(tl.logCleared+2*table.DateTime(table.Second), func(g *seGen, i int, t table.DateTime) {
 		g.common(rng2(g, i), i, t, web, 1102, "CONTOSO\\"+victim.sam)
 		g.subject(i, victim.sid, victim.sam, "CONTOSO", "0x2b7e4f1")
+		g.c.EventData.S(i, `<UserData xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><LogFileCleared xmlns="http://manifests.microsoft.com/win/2004/08/windows/eventlog"><SubjectUserSid>`+victim.sid+`</SubjectUserSid><SubjectUserName>`+victim.sam+`</SubjectUserName><SubjectDomainName>CONTOSO</SubjectDomainName><SubjectLogonId>0x2b7e4f1</SubjectLogonId></LogFileCleared></UserData>`)
 	})
 	sort.SliceStable(ev, func(a, b int) bool { return ev[a].t < ev[b].t })
 	return ev
+}
+
+// eventData is the EventData XML the agent sends for events whose fields have no column of
+// their own (hunting queries parse it).
+func eventData(fields ...string) string {
+	var b strings.Builder
+	b.WriteString(`<EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event">`)
+	for i := 0; i+1 < len(fields); i += 2 {
+		b.WriteString(`<Data Name="` + fields[i] + `">` + fields[i+1] + `</Data>`)
+	}
+	b.WriteString(`</EventData>`)
+	return b.String()
 }
 
 // rng2 gives story rows a random stream of their own (they only need it for _BilledSize).

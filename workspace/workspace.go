@@ -179,7 +179,10 @@ func (w *Workspace) TableNames() []string {
 func (w *Workspace) Schema() []TableSchema {
 	out := []TableSchema{}
 	for _, name := range w.TableNames() {
-		if s, ok := w.schemas[name]; ok {
+		w.mu.Lock()
+		s, ok := w.schemas[name]
+		w.mu.Unlock()
+		if ok {
 			out = append(out, describe(name, s))
 			continue
 		}
