@@ -30,6 +30,7 @@ func buildRegistry() *registry {
 	registerSeries2(r)
 	registerExtra(r)
 	registerMore(r)
+	registerGeo(r)
 	return r
 }
 

@@ -99,7 +99,7 @@ func decodeB64(s string) ([]byte, bool) {
 
 // distanceMeters is the great-circle distance on Kusto's WGS-84 sphere approximation.
 func distanceMeters(lon1, lat1, lon2, lat2 float64) float64 {
-	const r = 6371008.8
+	const r = earthRadius
 	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
 	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
 	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
