@@ -37,7 +37,8 @@ type parser struct {
 }
 
 func newParser(src string) *parser {
-	return &parser{src: src, lx: lexer{src: src}, buf: make([]Token, 0, 64), lastErr: -1, argStart: -1,
+	// about one token per 6 bytes of KQL; the window grows past that when needed
+	return &parser{src: src, lx: lexer{src: src}, buf: make([]Token, 0, min(len(src)/6+16, 8192)), lastErr: -1, argStart: -1,
 		eof: Token{Kind: EOF, Pos: len(src), End: len(src)}}
 }
 
@@ -67,7 +68,7 @@ func (p *parser) next() {
 		return
 	}
 	p.i++
-	if k := p.i - p.base; k > 1024 {
+	if k := p.i - p.base; k > 1<<16 {
 		// drop consumed tokens but the previous one; copy into a new array so
 		// *Token pointers callers still hold stay valid
 		nb := make([]Token, len(p.buf)-(k-1), cap(p.buf))
