@@ -21,11 +21,10 @@ func queryPart(code string, cur int) (start int, inHead bool) {
 	lineStart := strings.LastIndexByte(code[:cur], '\n') + 1
 	// %%kql on the first non-blank line: KQL starts on the next line.
 	trimmed := strings.TrimLeft(code, " \t\r\n")
-	if rest, ok := cutMagic(trimmed, "%%"); ok {
+	if _, ok := cutMagic(trimmed, "%%"); ok {
 		first := len(code) - len(trimmed)
 		nl := strings.IndexByte(code[first:], '\n')
 		if nl < 0 || first+nl >= cur {
-			_ = rest
 			return cur, true
 		}
 		start = first + nl + 1

@@ -1,7 +1,6 @@
 package magic
 
 import (
-	"context"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -130,7 +129,6 @@ func TestNamedResultInlinedToService(t *testing.T) {
 	if !strings.HasSuffix(textOf(b), "10001") {
 		t.Errorf("local: %q", textOf(b))
 	}
-	_ = context.Background
 }
 
 // TestDescribeServiceError checks the mapping of a service error's position back onto the
