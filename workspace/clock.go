@@ -80,7 +80,17 @@ func spread(n int, w []float64) []int {
 func newRand(seed uint64, purpose string, part uint64) *rand.Rand {
 	h := fnv.New64a()
 	h.Write([]byte(purpose))
-	return rand.New(rand.NewPCG(seed^h.Sum64(), part*0x9e3779b97f4a7c15+1))
+	// Both PCG words come from splitmix64: streams that differ only in the increment start
+	// out correlated.
+	x := seed ^ h.Sum64() ^ splitmix(part)
+	return rand.New(rand.NewPCG(splitmix(x), splitmix(x+0x9e3779b97f4a7c15)))
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }
 
 // timeIn returns a random instant inside hour k of the window.

@@ -137,3 +137,35 @@ func checkShape(t *testing.T, label string, c map[int64]int64) {
 		return s
 	}())
 }
+
+// TestSeedShapeAnyNow: the notebook runs with the current time, so the bar chart's order must
+// hold whenever it runs (weekday or weekend, day or night) and for any seed.
+func TestSeedShapeAnyNow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds SecurityEvent several times")
+	}
+	nows := []time.Time{
+		time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC),    // Monday morning
+		time.Date(2025, 3, 9, 3, 17, 0, 0, time.UTC),   // Sunday night
+		time.Date(2026, 7, 18, 14, 45, 0, 0, time.UTC), // Saturday afternoon
+		time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC),
+	}
+	for i, now := range nows {
+		ws, err := workspace.Demo(workspace.DemoOptions{Now: now, Seed: uint64(i + 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := engine.Run(context.Background(), ws, "SecurityEvent | where TimeGenerated between (ago(1d) .. now()) | summarize EventCount=count() by EventID", engine.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb := res.Tables[0]
+		c := map[int64]int64{}
+		for r := range tb.Rows() {
+			k, _ := tb.Columns[0].Data.At(r).(int32)
+			n, _ := tb.Columns[1].Data.At(r).(int64)
+			c[int64(k)] = n
+		}
+		checkShape(t, now.Format(time.RFC3339), c)
+	}
+}

@@ -148,7 +148,7 @@ var seEventMix = []struct {
 	id int
 	w  float64
 }{
-	{4688, 33.2}, {8002, 31.8}, {4624, 12.2}, {4634, 11.3}, {4672, 8.5}, {4625, 1.2},
+	{4688, 34.2}, {8002, 31.0}, {4624, 12.8}, {4634, 10.8}, {4672, 8.5}, {4625, 1.2},
 	{4663, 0.6}, {4648, 0.4}, {4776, 0.3}, {4769, 0.25}, {4768, 0.1}, {5140, 0.1}, {4798, 0.03},
 	{4647, 0.02}, {4724, 0.002},
 }
@@ -279,8 +279,8 @@ func genSecurityEventKeep(w *world, schema table.Schema, n int, keep map[string]
 			for k := wk; k < hours; k += workers {
 				rng := newRand(w.seed, "SecurityEvent", uint64(k))
 				i := offsets[k]
-				for range counts[k] {
-					g.background(rng, in, i, w.timeIn(rng, k))
+				for _, id := range g.hourMix(rng, counts[k]) {
+					g.background(rng, in, i, w.timeIn(rng, k), id)
 					i++
 				}
 				for _, e := range byHour[k] {
@@ -360,8 +360,32 @@ func (g *seGen) target(i int, sid, name, domain, account, logonID string) {
 }
 
 // background writes one ordinary event.
-func (g *seGen) background(rng *rand.Rand, in interner, i int, t table.DateTime) {
-	id := g.events.pick(rng)
+// hourMix returns the event IDs of an hour's n background rows: the mix's proportions
+// allotted exactly (systematic rounding from a random start) and shuffled. Sampling each row
+// independently would let neighbours in the mix, such as 4624 and 4634, swap places in a
+// day's counts.
+func (g *seGen) hourMix(rng *rand.Rand, n int) []int {
+	ids := make([]int, 0, n)
+	total := g.events.cum[len(g.events.cum)-1]
+	off := rng.Float64()
+	prev := 0
+	for j, id := range g.events.items {
+		upto := int(g.events.cum[j]/total*float64(n) + off)
+		if j == len(g.events.items)-1 {
+			upto = n
+		}
+		for ; prev < upto && len(ids) < n; prev++ {
+			ids = append(ids, id)
+		}
+	}
+	for len(ids) < n {
+		ids = append(ids, g.events.items[0])
+	}
+	rng.Shuffle(len(ids), func(a, b int) { ids[a], ids[b] = ids[b], ids[a] })
+	return ids
+}
+
+func (g *seGen) background(rng *rand.Rand, in interner, i int, t table.DateTime, id int) {
 	switch id {
 	case 4688:
 		g.process(rng, i, t, g.byRole["any"].pick(rng))
@@ -455,6 +479,9 @@ func (g *seGen) ntlm(rng *rand.Rand, i int, t table.DateTime) {
 	var account, ws string
 	if rng.IntN(3) == 0 {
 		src := g.byRole["any"].pick(rng)
+		for src == h {
+			src = g.byRole["any"].pick(rng)
+		}
 		account, ws = src.machineAccount, src.short
 		c.TargetUserName.S(i, src.machineName)
 		c.TargetDomainName.S(i, src.domain)
