@@ -1179,6 +1179,9 @@ func (p *parser) parsePostfix() Expr {
 				p.errExpected("a name after '.'")
 				return x
 			}
+			if reservedAlways[t.Text] || reservedExceptDecl[t.Text] || strings.HasPrefix(t.Text, "!") {
+				p.errKeywordName(t)
+			}
 			p.next()
 			name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
 			if p.is("(") {
