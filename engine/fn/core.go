@@ -31,6 +31,7 @@ func buildRegistry() *registry {
 	registerExtra(r)
 	registerMore(r)
 	registerGeo(r)
+	registerGeo2(r)
 	return r
 }
 
