@@ -32,6 +32,7 @@ func buildRegistry() *registry {
 	registerMore(r)
 	registerGeo(r)
 	registerGeo2(r)
+	registerGeo3(r)
 	return r
 }
 

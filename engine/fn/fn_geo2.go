@@ -231,6 +231,77 @@ func registerGeo2(r *registry) {
 	}))
 }
 
+func registerGeo3(r *registry) {
+	r.fn("geo_intersects_2polygons", fixedNull("geo_intersects_2polygons", 2, 2, table.TypeBool, func(a []any) any {
+		p1, ok1 := polygonsOf(a[0])
+		p2, ok2 := polygonsOf(a[1])
+		if !ok1 || !ok2 {
+			return nil
+		}
+		for _, x := range p1 {
+			for _, y := range p2 {
+				if x.Intersects(y) {
+					return true
+				}
+			}
+		}
+		return false
+	}))
+	r.fn("geo_closest_point_on_polygon", fixedNull("geo_closest_point_on_polygon", 3, 3, table.TypeDynamic, func(a []any) any {
+		lng, lat, ok := lngLat(a[0], a[1])
+		polys, ok2 := polygonsOf(a[2])
+		if !ok || !ok2 {
+			return nil
+		}
+		pt := s2Point(lng, lat)
+		best := math.Inf(1)
+		var at s2.Point
+		for _, p := range polys {
+			q := projectOnPolygon(p, pt)
+			if d := float64(pt.Distance(q)); d < best {
+				best, at = d, q
+			}
+		}
+		return pointJSON(at)
+	}))
+	r.fn("geo_distance_point_to_polygon", fixedNull("geo_distance_point_to_polygon", 3, 3, table.TypeReal, func(a []any) any {
+		lng, lat, ok := lngLat(a[0], a[1])
+		polys, ok2 := polygonsOf(a[2])
+		if !ok || !ok2 {
+			return nil
+		}
+		pt := s2Point(lng, lat)
+		best := math.Inf(1)
+		for _, p := range polys {
+			q := projectOnPolygon(p, pt)
+			best = math.Min(best, angleMeters(pt.Distance(q)))
+		}
+		return best
+	}))
+	r.fn("geo_polygon_perimeter", fixedNull("geo_polygon_perimeter", 1, 1, table.TypeReal, func(a []any) any {
+		polys, ok := polygonsOf(a[0])
+		if !ok {
+			return nil
+		}
+		var total float64
+		for _, p := range polys {
+			for _, l := range p.Loops() {
+				for i := 0; i < l.NumVertices(); i++ {
+					total += angleMeters(l.Vertex(i).Distance(l.Vertex(i + 1)))
+				}
+			}
+		}
+		return total
+	}))
+	r.fn("geo_s2cell_to_central_point", fixed("geo_s2cell_to_central_point", 1, 1, table.TypeDynamic, func(a []any) any {
+		id, ok := cellFromToken(ToStringValue(a[0]))
+		if !ok {
+			return nil
+		}
+		return pointJSON(id.Point())
+	}))
+}
+
 func lineJSON(pts []s2.Point) map[string]any {
 	c := make([]any, len(pts))
 	for i, p := range pts {
@@ -238,4 +309,22 @@ func lineJSON(pts []s2.Point) map[string]any {
 		c[i] = []any{ll.Lng.Degrees(), ll.Lat.Degrees()}
 	}
 	return map[string]any{"type": "LineString", "coordinates": c}
+}
+
+// projectOnPolygon is the closest point of the polygon (the point itself when inside).
+func projectOnPolygon(p *s2.Polygon, pt s2.Point) s2.Point {
+	if p.ContainsPoint(pt) {
+		return pt
+	}
+	best := math.Inf(1)
+	var at s2.Point
+	for _, l := range p.Loops() {
+		for i := 0; i < l.NumVertices(); i++ {
+			q := s2.Project(pt, l.Vertex(i), l.Vertex(i+1))
+			if d := float64(pt.Distance(q)); d < best {
+				best, at = d, q
+			}
+		}
+	}
+	return at
 }
