@@ -163,6 +163,15 @@ func splitKQLCell(firstArgs, body string) ([]unit, error) {
 	if cur.Len() > 0 {
 		chunks = append(chunks, cur.String())
 	}
+	// A chunk of only let statements belongs to the query after it (a blank line between
+	// the lets and the query doesn't make the lets session parameters).
+	for i := 0; i+1 < len(chunks); i++ {
+		if _, ok := onlyLets(chunks[i]); ok {
+			chunks[i+1] = chunks[i] + "\n" + chunks[i+1]
+			chunks = append(chunks[:i], chunks[i+1:]...)
+			i--
+		}
+	}
 	if len(chunks) == 0 {
 		return []unit{{kind: unitQuery, head: head, magic: true}}, nil
 	}

@@ -402,6 +402,17 @@ func (in *Interpreter) IsComplete(code string) (string, string) {
 	if strings.TrimSpace(code) == "" {
 		return "complete", ""
 	}
+	if t := strings.TrimRight(code, " \t\r\n"); strings.HasSuffix(t, "\\") {
+		// A %kql line continued with a backslash: find the line the chain starts on.
+		lines := strings.Split(t, "\n")
+		i := len(lines) - 1
+		for i > 0 && strings.HasSuffix(strings.TrimRight(lines[i-1], " \t\r"), "\\") {
+			i--
+		}
+		if _, ok := cutMagic(lines[i], "%"); ok {
+			return "incomplete", ""
+		}
+	}
 	units, err := splitCell(code)
 	if err != nil {
 		return "invalid", ""
