@@ -489,3 +489,15 @@ func TestRunningStatusUpdatesInPlace(t *testing.T) {
 }
 
 func strconvItoa(n int) string { return strconv.Itoa(n) }
+
+func TestKqlmagicDisplayOptionsIgnored(t *testing.T) {
+	in := newTestInterpreter(t)
+	out := &recorder{}
+	b := run(t, in, out, "%kql -pw -tp pandas print x = 1")
+	if !strings.HasSuffix(textOf(b), "1") {
+		t.Errorf("result: %q", textOf(b))
+	}
+	if !strings.Contains(out.all(), "-popup_window, -table_package have no effect") {
+		t.Errorf("no note about ignored options:\n%s", out.all())
+	}
+}

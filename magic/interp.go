@@ -208,13 +208,20 @@ func firstLine(s string) string {
 // runUnit runs one %kql line, %%kql query or plain query.
 func (in *Interpreter) runUnit(ctx context.Context, u unit, out kernel.Output, silent bool) (*kernel.Bundle, error) {
 	opts := in.defaults
+	var ignored []string
 	for _, s := range u.head.opts {
+		if s.def.ignored {
+			ignored = append(ignored, "-"+s.def.name)
+		}
 		if err := s.def.apply(&opts, s.val); err != nil {
 			return nil, in.usage("%v", err)
 		}
 	}
 	if u.head.resultAs != "" {
 		opts.As = u.head.resultAs
+	}
+	if len(ignored) > 0 {
+		out.Display(toKernel(render.Warning("Kqlmagic option(s) " + strings.Join(ignored, ", ") + " have no effect in kqlkernel")))
 	}
 	if u.head.command != "" {
 		return in.command(ctx, u.head.command, u.head.topic)

@@ -47,6 +47,9 @@ type optDef struct {
 	help   string
 	apply  func(o *Options, v value) error
 	noCell bool // meaningful only per cell (not as a session default)
+	// ignored marks Kqlmagic options that have no meaning here (pandas, plotly, popups):
+	// accepted so Kqlmagic notebooks run, with a note that they do nothing.
+	ignored bool
 }
 
 // value is a parsed option value.
@@ -101,6 +104,35 @@ var optionDefs = []optDef{
 		apply: func(o *Options, v value) error { o.Workspaces = v.list; return nil }},
 }
 
+// kqlmagicIgnored are Kqlmagic options about its Python display stack; kqlkernel accepts
+// and ignores them (with a note) so that cells written for Kqlmagic run unchanged.
+var kqlmagicIgnored = []struct {
+	name  string
+	short []string
+	kind  optKind
+}{
+	{"auto_dataframe", []string{"ad"}, optBool}, {"short_errors", []string{"se"}, optBool},
+	{"columns_to_local_vars", []string{"c2lv"}, optBool}, {"show_query_time", []string{"sqt"}, optBool},
+	{"enable_suppress_result", []string{"esr"}, optBool}, {"plotly_fs_includejs", []string{"pfi"}, optBool},
+	{"popup_window", []string{"pw"}, optBool}, {"auto_popup_schema", []string{"aps"}, optBool},
+	{"validate_connection_string", []string{"vc"}, optBool}, {"palette_reverse", []string{"pr"}, optBool},
+	{"popup_schema", []string{"ps"}, optBool}, {"enable_sso", nil, optBool},
+	{"show_conn_info", []string{"sci"}, optString}, {"auto_limit", []string{"al"}, optString},
+	{"prettytable_style", []string{"ptst"}, optString}, {"last_raw_result_var", []string{"var"}, optString},
+	{"table_package", []string{"tp"}, optString}, {"plot_package", []string{"pp"}, optString},
+	{"dsn_filename", []string{"df"}, optString}, {"json_display", []string{"jd"}, optString},
+	{"palette_desaturation", []string{"pd"}, optString}, {"palette_name", []string{"pn"}, optString},
+	{"palette_colors", []string{"pc"}, optString}, {"params_dict", nil, optString},
+	{"query_properties", nil, optString}, {"save_to", nil, optString}, {"cloud", nil, optString},
+}
+
+func init() {
+	for _, k := range kqlmagicIgnored {
+		optionDefs = append(optionDefs, optDef{name: k.name, short: k.short, kind: k.kind, ignored: true,
+			help: "Kqlmagic option with no effect in kqlkernel", apply: func(*Options, value) error { return nil }})
+	}
+}
+
 // commandDefs are the --commands of %kql (no query follows them).
 var commandDefs = []struct{ name, help string }{
 	{"help", "this help; --help TOPIC for options, connections, parameters, results, magics, or any KQL operator or function"},
@@ -145,6 +177,9 @@ func isCommand(name string) bool {
 func validOptionNames() []string {
 	var out []string
 	for _, d := range optionDefs {
+		if d.ignored {
+			continue
+		}
 		s := "-" + d.name
 		if len(d.short) > 0 {
 			s += " (-" + strings.Join(d.short, ", -") + ")"
@@ -418,7 +453,12 @@ func optionsHelp() string {
 	b.WriteString("Options (before the query; -name value, -name=value, --name; booleans: -name, -!name, --no-name):\n")
 	defs := append([]optDef(nil), optionDefs...)
 	sort.SliceStable(defs, func(i, j int) bool { return defs[i].name < defs[j].name })
+	var ignored []string
 	for _, d := range defs {
+		if d.ignored {
+			ignored = append(ignored, "-"+d.name)
+			continue
+		}
 		names := "-" + d.name
 		if len(d.short) > 0 {
 			names += ", -" + strings.Join(d.short, ", -")
@@ -430,5 +470,6 @@ func optionsHelp() string {
 		fmt.Fprintf(&b, "  --%-38s %s\n", c.name, c.help)
 	}
 	b.WriteString("\nA %kql line with options and no query sets them for the rest of the session (e.g. %kql -!feedback).")
+	b.WriteString("\nAccepted for Kqlmagic notebooks, without effect: " + strings.Join(ignored, ", ") + ".")
 	return b.String()
 }

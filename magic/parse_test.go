@@ -31,6 +31,7 @@ func TestParseHead(t *testing.T) {
 		{in: "+workspaces=['a','b'] T", query: "T", opts: []string{"workspaces"}},
 		{in: "-conn a T", query: "T", opts: []string{"conn"}},
 		{in: "-timeout 3m -sq T", query: "T", opts: []string{"timeout", "show_query"}},
+		{in: "-pw -ptst list -c2lv T", query: "T", opts: []string{"popup_window", "prettytable_style", "columns_to_local_vars"}},
 	}
 	for _, tt := range tests {
 		p, err := parseHead(tt.in)
