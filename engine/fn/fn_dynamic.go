@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -14,6 +15,9 @@ func parseJSONValue(x any) any {
 	s, ok := x.(string)
 	if !ok {
 		return normDyn(x)
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil
 	}
 	v, err := table.ParseDynamic(s)
 	if err != nil {
@@ -612,7 +616,25 @@ func registerDynamic(r *registry) {
 		walk(a[0], "$")
 		return out
 	}))
-	r.fn("gettype", fixed("gettype", 1, 1, table.TypeString, func(a []any) any { return getType(a[0]) }))
+	r.fn("gettype", func(args []Arg) (table.Type, Impl, error) {
+		if err := argc("gettype", args, 1, 1); err != nil {
+			return 0, nil, err
+		}
+		static := args[0].Type
+		return table.TypeString, rows(table.TypeString, func(a []any) any {
+			if static != table.TypeDynamic {
+				if a[0] == nil && static != table.TypeString {
+					return static.String()
+				}
+				return static.String()
+			}
+			// Inside dynamic, integers that fit 32 bits report "int" (gettype(parse_json('1'))).
+			if i, ok := a[0].(int64); ok && i >= math.MinInt32 && i <= math.MaxInt32 {
+				return "int"
+			}
+			return getType(a[0])
+		}), nil
+	})
 	r.fn("extract_json", bindExtractJSON, "extractjson")
 }
 

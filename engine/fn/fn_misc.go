@@ -374,29 +374,7 @@ func registerMisc(r *registry) {
 	r.fn("parse_command_line", fixed("parse_command_line", 2, 2, table.TypeDynamic, func(a []any) any {
 		return parseCommandLineWindows(ToStringValue(a[0]))
 	}))
-	r.fn("parse_path", fixed("parse_path", 1, 1, table.TypeDynamic, func(a []any) any {
-		s := ToStringValue(a[0])
-		sep := "\\"
-		if !strings.Contains(s, "\\") {
-			sep = "/"
-		}
-		dir, file := "", s
-		if i := strings.LastIndex(s, sep); i >= 0 {
-			dir, file = s[:i], s[i+1:]
-		}
-		ext := ""
-		if i := strings.LastIndexByte(file, '.'); i >= 0 {
-			ext = file[i+1:]
-		}
-		scheme, root := "", ""
-		if i := strings.Index(s, "://"); i >= 0 {
-			scheme = s[:i]
-		}
-		if len(s) >= 2 && s[1] == ':' {
-			root = s[:2]
-		}
-		return map[string]any{"Scheme": scheme, "RootPath": root, "DirectoryPath": dir, "DirectoryName": lastSeg(dir, sep), "Filename": file, "Extension": ext, "AlternateDataStreamName": ""}
-	}))
+	r.fn("parse_path", fixed("parse_path", 1, 1, table.TypeDynamic, func(a []any) any { return parsePath(ToStringValue(a[0])) }))
 	r.volatile("new_guid", func(args []Arg) (table.Type, Impl, error) {
 		if err := argc("new_guid", args, 0, 0); err != nil {
 			return 0, nil, err
@@ -440,11 +418,37 @@ func registerMisc(r *registry) {
 	r.op(".", bindIndex)
 }
 
-func lastSeg(p, sep string) string {
-	if i := strings.LastIndex(p, sep); i >= 0 {
-		return p[i+1:]
+// parsePath splits a file path the way Kusto's parse_path does: scheme, drive root,
+// directory, file name, extension and alternate data stream, with either slash.
+func parsePath(s string) map[string]any {
+	scheme := ""
+	rest := s
+	if i := strings.Index(s, "://"); i > 0 {
+		scheme, rest = s[:i], s[i+3:]
 	}
-	return p
+	root := ""
+	body := strings.TrimPrefix(rest, `\\?\`)
+	if len(body) >= 2 && body[1] == ':' && (body[0]|0x20 >= 'a' && body[0]|0x20 <= 'z') {
+		root = body[:2]
+	}
+	dir, file := "", rest
+	if i := strings.LastIndexAny(rest, `/\`); i >= 0 {
+		dir, file = rest[:i], rest[i+1:]
+	}
+	ads := ""
+	if i := strings.IndexByte(file, ':'); i >= 0 {
+		file, ads = file[:i], file[i+1:]
+	}
+	ext := ""
+	if i := strings.LastIndexByte(file, '.'); i >= 0 {
+		ext = file[i+1:]
+	}
+	dirName := dir
+	if i := strings.LastIndexAny(dir, `/\`); i >= 0 {
+		dirName = dir[i+1:]
+	}
+	return map[string]any{"Scheme": scheme, "RootPath": root, "DirectoryPath": dir, "DirectoryName": dirName,
+		"Filename": file, "Extension": ext, "AlternateDataStreamName": ads}
 }
 
 // bindIndex is dynamic member/element access: d["key"], d.key, d[0], d[-1].

@@ -287,24 +287,29 @@ func registerString(r *registry) {
 		if start > int64(len(rs)) || length < -1 || occ <= 0 {
 			return nil
 		}
-		end := int64(len(rs))
-		if length >= 0 && start+length < end {
-			end = start + length
-		}
-		sub := string(rs[start:end])
-		off := 0
+		// Each further occurrence is searched in a window of the same length that starts
+		// one character after the previous match (Kusto's documented results).
+		m16 := []rune(m)
+		pos := start
 		for k := int64(0); k < occ; k++ {
-			i := strings.Index(sub[off:], m)
-			if i < 0 {
+			end := int64(len(rs))
+			if length >= 0 && pos+length < end {
+				end = pos + length
+			}
+			found := int64(-1)
+			for i := pos; i+int64(len(m16)) <= end; i++ {
+				if runesHasPrefix(rs[i:], m16) {
+					found = i
+					break
+				}
+			}
+			if found < 0 {
 				return int64(-1)
 			}
 			if k == occ-1 {
-				return start + runeIndex(sub, off+i)
+				return found
 			}
-			off += i + max(1, len(m))
-			if off > len(sub) {
-				return int64(-1)
-			}
+			pos = found + 1
 		}
 		return int64(-1)
 	}))
@@ -744,4 +749,16 @@ func replaceStrings(s string, lookups, rewrites any) string {
 	}
 	b.WriteString(s[prev:])
 	return b.String()
+}
+
+func runesHasPrefix(s, p []rune) bool {
+	if len(p) > len(s) {
+		return false
+	}
+	for i := range p {
+		if s[i] != p[i] {
+			return false
+		}
+	}
+	return true
 }
