@@ -195,10 +195,14 @@ func (in *Interpreter) schema(ctx context.Context) *backend.Schema {
 	if c.schema != nil {
 		return c.schema
 	}
+	if !c.schemaFailed.IsZero() && time.Since(c.schemaFailed) < time.Minute {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	s, err := c.be.Schema(ctx)
 	if err != nil || s == nil {
+		c.schemaFailed = time.Now()
 		return nil
 	}
 	c.schema = s

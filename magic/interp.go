@@ -67,6 +67,9 @@ type connection struct {
 	conn   connstr.Conn
 	be     backend.Backend
 	schema *backend.Schema // cached on first completion
+	// schemaFailed is when fetching the schema last failed: completion doesn't ask a
+	// service that is down again for a minute.
+	schemaFailed time.Time
 }
 
 // param is a session parameter: a let statement prepended to later queries.

@@ -123,7 +123,7 @@ var kqlmagicIgnored = []struct {
 	{"dsn_filename", []string{"df"}, optString}, {"json_display", []string{"jd"}, optString},
 	{"palette_desaturation", []string{"pd"}, optString}, {"palette_name", []string{"pn"}, optString},
 	{"palette_colors", []string{"pc"}, optString}, {"params_dict", nil, optString},
-	{"query_properties", nil, optString}, {"save_to", nil, optString}, {"cloud", nil, optString},
+	{"query_properties", nil, optString}, {"save_to", nil, optString},
 }
 
 func init() {
