@@ -1,6 +1,7 @@
 package magic
 
 import (
+	"context"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -151,5 +152,18 @@ func TestDescribeServiceError(t *testing.T) {
 	text = in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user})
 	if !strings.Contains(text, "in the session parameters") || !strings.Contains(text, "let Limit = 5;") {
 		t.Errorf("error in a parameter:\n%s", text)
+	}
+}
+
+func TestServiceSchemaCompletion(t *testing.T) {
+	in, _ := served(t)
+	code := "SecurityEvent | where Acc"
+	c := in.Complete(context.Background(), code, len(code))
+	if !slicesContains(c.Matches, "Account") || !slicesContains(c.Matches, "AccountName") || slicesContains(c.Matches, "EventID") {
+		t.Errorf("columns from the service's metadata: %v", first(c.Matches, 5))
+	}
+	b, ok := in.Inspect(context.Background(), "SecurityEvent", 3, 0)
+	if !ok || !strings.Contains(textOf(b), "SecurityEvent (table)") || !strings.Contains(textOf(b), "EventID") {
+		t.Errorf("inspect via the service: %v %q", ok, textOf(b))
 	}
 }
