@@ -64,6 +64,8 @@ var signinOutcomes = []signinOutcome{
 	{"50126", "Invalid username or password or Invalid on-premise username or password.", "Error validating credentials due to invalid username or password.", 2.5},
 	{"50125", "Sign-in was interrupted due to a password reset or password registration entry.", "Sign-in was interrupted due to a password reset or password registration entry.", 0.5},
 	{"53003", "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.", "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.", 0.7},
+	{"50057", "User account is disabled. The account has been disabled by an administrator.", "User account is disabled. The account has been disabled by an administrator.", 0.3},
+	{"500121", "Authentication failed during strong authentication request.", "Authentication failed during strong authentication request.", 0.4},
 	{"50076", "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access.", "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access.", 1.3},
 }
 
@@ -90,6 +92,7 @@ type signin struct {
 	os, browser string
 	interactive bool
 	compliant   bool
+	mfaDenied   bool // the user declined the MFA prompt
 }
 
 func (w *world) userLoc(u *user) loc { return loc{u.city, u.state, u.country, u.lat, u.lon} }
@@ -182,7 +185,7 @@ func (w *world) fillSignin(r row, s signin, t table.DateTime) {
 	r.s("ResourceGroup", "Microsoft.aadiam")
 	// The dynamic values repeat across rows: build each combination once and share it
 	// (tables are read-only), which keeps generation fast and the table small.
-	key := s.u.sam + "|" + s.l.city + "|" + s.os + "|" + s.browser + "|" + s.outcome.code + "|" + strconv.FormatBool(s.compliant) + strconv.FormatBool(s.mfa)
+	key := s.u.sam + "|" + s.l.city + "|" + s.os + "|" + s.browser + "|" + s.outcome.code + "|" + strconv.FormatBool(s.compliant) + strconv.FormatBool(s.mfa) + strconv.FormatBool(s.mfaDenied)
 	dv, ok := r.cache[key].(*signinDynamics)
 	if !ok {
 		dv = newSigninDynamics(s)
@@ -231,6 +234,9 @@ func newSigninDynamics(s signin) *signinDynamics {
 		device["displayName"] = s.u.workstation.short
 	}
 	status := map[string]any{"errorCode": atoi(s.outcome.code)}
+	if s.mfaDenied {
+		status["additionalDetails"] = "MFA denied; user declined the authentication"
+	}
 	if s.outcome.code != "0" {
 		status["failureReason"] = s.outcome.reason
 	} else if s.mfa {
@@ -294,6 +300,14 @@ func genSigninLogs(w *world, schema table.Schema, n int, _ float64) (*builder, e
 		w.fillSignin(r, signin{u: victim, a: aadApps[5], ip: victim.homeIP, l: w.userLoc(victim), outcome: signinOutcomes[0],
 			clientApp: "Browser", agent: userAgents[0], risk: "none", riskEvents: "[]", os: "Windows 10", browser: "Chrome 119.0.0", interactive: true, compliant: true, mfa: true}, t)
 	}})
+	// MFA fatigue: prompts pushed to alice's phone, declined, then accepted.
+	mfaDenied := signinOutcome{"500121", "Authentication failed during strong authentication request.", "Authentication failed during strong authentication request.", 0}
+	for j := range 4 {
+		story = append(story, stamped{tl.travelAway - table.DateTime(12-3*j)*table.DateTime(table.Minute), func(r row, t table.DateTime) {
+			w.fillSignin(r, signin{u: victim, a: aadApps[5], ip: w.attacker.travelIP, l: travelLoc, outcome: mfaDenied, mfaDenied: true,
+				clientApp: "Browser", agent: userAgents[4], risk: "medium", riskEvents: `["unfamiliarFeatures"]`, os: "Windows 10", browser: "Firefox 120.0", interactive: true}, t)
+		}})
+	}
 	for j, a := range []app{aadApps[5], aadApps[0], aadApps[3]} {
 		a := a
 		story = append(story, stamped{tl.travelAway + table.DateTime(j)*table.DateTime(2*table.Minute), func(r row, t table.DateTime) {

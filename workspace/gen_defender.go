@@ -109,6 +109,7 @@ func (w *world) attackProcs() []stamped {
 		{tl.recon + 95*table.DateTime(table.Second), sys32 + "net.exe", `net  group "Domain Admins" /domain`, sys32 + "cmd.exe", 7944, 7244},
 		{tl.recon + 150*table.DateTime(table.Second), sys32 + "nltest.exe", `nltest  /dclist:contoso.com`, sys32 + "cmd.exe", 2964, 7244},
 		{tl.encodedPS, ps, encodedPSCommand, sys32 + "cmd.exe", 7472, 7244},
+		{tl.encodedPS + 75*table.DateTime(table.Second), ps, reverseShellCommand, ps, 7792, 7472},
 		{tl.lsass, sys32 + "rundll32.exe", lsassDumpCommand, ps, 9232, 7472},
 		{tl.newAdmin, sys32 + "net.exe", newUserCommand, sys32 + "cmd.exe", 3932, 7244},
 		{tl.newAdmin + 30*table.DateTime(table.Second), sys32 + "net.exe", addGroupCommand, sys32 + "cmd.exe", 7748, 7244},

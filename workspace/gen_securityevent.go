@@ -834,6 +834,7 @@ func (g *seGen) storyEvents() []storyEvent {
 		{tl.recon + 95*table.DateTime(table.Second), sys32 + "net.exe", sys32 + "cmd.exe", `net  group "Domain Admins" /domain`, "0x1f08", "0x1c4c"},
 		{tl.recon + 150*table.DateTime(table.Second), sys32 + "nltest.exe", sys32 + "cmd.exe", `nltest  /dclist:contoso.com`, "0x0b94", "0x1c4c"},
 		{tl.encodedPS, ps, sys32 + "cmd.exe", encodedPSCommand, "0x1d30", "0x1c4c"},
+		{tl.encodedPS + 75*table.DateTime(table.Second), ps, ps, reverseShellCommand, "0x1e70", "0x1d30"},
 		{tl.lsass - 60*table.DateTime(table.Second), ps, sys32 + "cmd.exe", `powershell.exe -c "Get-Process lsass | Select-Object Id"`, "0x21e8", "0x1c4c"},
 		{tl.lsass, sys32 + "rundll32.exe", ps, lsassDumpCommand, "0x2410", "0x1d30"},
 		{tl.newAdmin, sys32 + "net.exe", sys32 + "cmd.exe", newUserCommand, "0x0f5c", "0x1c4c"},
@@ -968,6 +969,36 @@ func (g *seGen) storyEvents() []storyEvent {
 		g.subject(i, victim.sid, victim.sam, "CONTOSO", "0x2b7e4f1")
 		g.c.EventData.S(i, `<UserData xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><LogFileCleared xmlns="http://manifests.microsoft.com/win/2004/08/windows/eventlog"><SubjectUserSid>`+victim.sid+`</SubjectUserSid><SubjectUserName>`+victim.sam+`</SubjectUserName><SubjectDomainName>CONTOSO</SubjectDomainName><SubjectLogonId>0x2b7e4f1</SubjectLogonId></LogFileCleared></UserData>`)
 	})
+	// VICTIM00 runs a fake svchost.exe from the user's temp folder about eleven times a day
+	// (the "Suspicious process executed [seen multiple times]" alert).
+	var victim00 *seHost
+	for _, h := range g.hosts {
+		if h.short == "VICTIM00" {
+			victim00 = h
+		}
+	}
+	for d := range Days {
+		for j := range 11 {
+			t := w.start + table.DateTime(int64(d)*int64(table.Day)) + table.DateTime(14*table.Hour) + table.DateTime(rng.Int64N(int64(2*table.Hour))) + table.DateTime(j)*table.DateTime(table.Minute)
+			if t >= w.now {
+				continue
+			}
+			add(t, func(g *seGen, i int, t table.DateTime) {
+				c := g.c
+				g.common(rng2(g, i), i, t, victim00, 4688, `VICTIM00\vmadmin`)
+				g.subject(i, victim00.machineSID+"-500", "vmadmin", "VICTIM00", "0x1e5c1c8")
+				c.NewProcessId.S(i, "0x1f10")
+				c.NewProcessName.S(i, `C:\Users\vmadmin\AppData\Local\Temp\svchost.exe`)
+				c.ParentProcessName.S(i, `C:\Windows\explorer.exe`)
+				c.CommandLine.S(i, `"C:\Users\vmadmin\AppData\Local\Temp\svchost.exe" -k netsvcs`)
+				c.Process.S(i, "svchost.exe")
+				c.ProcessId.S(i, "0x12a8")
+				c.TokenElevationType.S(i, "%%1936")
+				c.MandatoryLabel.S(i, "S-1-16-12288")
+				g.target(i, "S-1-0-0", "-", "-", "-\\-", "0x0")
+			})
+		}
+	}
 	sort.SliceStable(ev, func(a, b int) bool { return ev[a].t < ev[b].t })
 	return ev
 }
