@@ -63,6 +63,10 @@ func (ti *testInterp) Complete(ctx context.Context, code string, cursor int) Com
 	if code == "panic" {
 		panic("complete boom")
 	}
+	if code == "block" {
+		<-ctx.Done()
+		return Completion{Matches: []string{"cancelled"}, CursorStart: 0, CursorEnd: cursor}
+	}
 	if strings.HasPrefix(code, "Sec") {
 		return Completion{Matches: []string{"SecurityEvent"}, CursorStart: 0, CursorEnd: cursor}
 	}

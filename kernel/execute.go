@@ -47,6 +47,8 @@ func (k *Kernel) execute(ctx context.Context, c *channel, m *Message) {
 	if !ok {
 		return // the kernel is shutting down
 	}
+	// What stop_on_error aborts: the requests queued before the client can see this reply.
+	queued := len(k.queue)
 
 	md := map[string]any{"started": started, "dependencies_met": true, "engine": k.session}
 	var output *string
@@ -74,7 +76,7 @@ func (k *Kernel) execute(ctx context.Context, c *channel, m *Message) {
 		k.history.add(n, req.Code, output)
 	}
 	if res.err != nil && stopOnError {
-		k.abortQueued(ctx, c)
+		k.abortQueued(ctx, c, queued)
 	}
 }
 
@@ -82,17 +84,8 @@ func (k *Kernel) execute(ctx context.Context, c *channel, m *Message) {
 // cannot hold the kernel at shutdown, and recovers a panic into an error. ok is false when
 // the kernel stopped before the cell returned.
 func (k *Kernel) run(ctx context.Context, out Output, req ExecuteRequest) (res execResult, ok bool) {
-	cellCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	k.cellMu.Lock()
-	k.cell = cancel
-	k.cellMu.Unlock()
-	defer func() {
-		k.cellMu.Lock()
-		k.cell = nil
-		k.cellMu.Unlock()
-	}()
-
+	// ctx is the request's context: interrupt cancels it with cause errInterrupted.
+	cellCtx := ctx
 	done := make(chan execResult, 1)
 	go func() {
 		defer func() {
@@ -110,8 +103,24 @@ func (k *Kernel) run(ctx context.Context, out Output, req ExecuteRequest) (res e
 	select {
 	case res = <-done:
 		return res, true
-	case <-ctx.Done():
+	case <-k.exiting:
 		return execResult{}, false
+	}
+}
+
+// interruptible returns a context that interrupt_request and SIGINT cancel (with cause
+// errInterrupted) until release is called. serve makes one per shell request before it
+// publishes busy, so an interrupt that follows busy always reaches the request.
+func (k *Kernel) interruptible(ctx context.Context) (context.Context, func()) {
+	c, cancel := context.WithCancelCause(ctx)
+	k.cellMu.Lock()
+	k.cell = cancel
+	k.cellMu.Unlock()
+	return c, func() {
+		k.cellMu.Lock()
+		k.cell = nil
+		k.cellMu.Unlock()
+		cancel(nil)
 	}
 }
 
@@ -136,23 +145,21 @@ func execErrorOf(err error) ExecError {
 	return ExecError{Name: "Error", Value: err.Error(), Traceback: []string{err.Error()}}
 }
 
-// abortQueued answers every execute_request already waiting in the shell queue with
-// status "aborted" (stop_on_error); other queued requests are served normally, in order.
-func (k *Kernel) abortQueued(ctx context.Context, c *channel) {
-	for {
-		select {
-		case m := <-k.queue:
-			if m.Header.MsgType != "execute_request" {
-				k.serve(ctx, c, m)
-				continue
-			}
-			k.publish(m, "status", map[string]string{"execution_state": "busy"})
-			k.reply(c, m, "execute_reply", map[string]any{"status": "aborted", "engine": k.session},
-				map[string]any{"status": "aborted", "execution_count": k.count})
-			k.publish(m, "status", map[string]string{"execution_state": "idle"})
-		default:
-			return
+// abortQueued answers the execute_requests among the first n waiting in the shell queue
+// (those queued when the cell failed) with status "aborted" (stop_on_error); other requests among them are
+// served normally, in order. Requests that arrive while it works are not aborted: their
+// sender may already have seen the aborts.
+func (k *Kernel) abortQueued(ctx context.Context, c *channel, n int) {
+	for ; n > 0; n-- {
+		m := <-k.queue
+		if m.Header.MsgType != "execute_request" {
+			k.serve(ctx, c, m)
+			continue
 		}
+		k.publish(m, "status", map[string]string{"execution_state": "busy"})
+		k.reply(c, m, "execute_reply", map[string]any{"status": "aborted", "engine": k.session},
+			map[string]any{"status": "aborted", "execution_count": k.count})
+		k.publish(m, "status", map[string]string{"execution_state": "idle"})
 	}
 }
 

@@ -61,6 +61,8 @@ type Kernel struct {
 	history *history
 
 	sockCancel context.CancelFunc
+	// exiting is closed when Run is returning (shutdown or its context ended).
+	exiting <-chan struct{}
 	// closed is set once the sockets are closing: sends that fail then are not news.
 	closed atomic.Bool
 }
@@ -131,6 +133,7 @@ func (k *Kernel) Interrupt() {
 // the running cell, lingers so queued IOPub messages leave, and closes the sockets.
 func (k *Kernel) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
+	k.exiting = ctx.Done()
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
@@ -285,6 +288,10 @@ func (k *Kernel) serve(ctx context.Context, c *channel, m *Message) {
 		case <-ctx.Done():
 			return
 		}
+		// Shell requests (a cell, a completion asking a slow service) can be interrupted.
+		var release func()
+		ctx, release = k.interruptible(ctx)
+		defer release()
 	}
 	k.publish(m, "status", map[string]string{"execution_state": "busy"})
 	defer k.publish(m, "status", map[string]string{"execution_state": "idle"})

@@ -504,3 +504,16 @@ func TestFailedHandshakesLoggedOnce(t *testing.T) {
 		t.Errorf("failed handshakes logged %d times, want 1:\n%s", n, tk.log.String())
 	}
 }
+
+// An interrupt also stops a completion that waits (on a slow schema service, say).
+func TestInterruptBlockedCompletion(t *testing.T) {
+	_, c := start(t, nil, nil)
+	id := c.send(c.shell, "complete_request", map[string]any{"code": "block", "cursor_pos": 5})
+	for m := c.iopubMsg(); m.Header.MsgType != "status" || parentID(m) != id; m = c.iopubMsg() {
+	} // busy: the completion is running
+	c.send(c.control, "interrupt_request", map[string]any{})
+	c.controlReply()
+	if rc := content(t, c.shellReply()); !reflect.DeepEqual(rc["matches"], []any{"cancelled"}) {
+		t.Errorf("complete_reply %v", rc)
+	}
+}
