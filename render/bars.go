@@ -128,6 +128,13 @@ func (c *chart) drawBars(t *table.Table) error {
 	if logV && lo <= 0 {
 		lo = math.Min(1, hi/10)
 	}
+	if !(hi > lo) { // a ymin above the data
+		if logV {
+			hi = lo * 10
+		} else {
+			hi = lo + math.Max(1, math.Abs(lo)*0.1)
+		}
+	}
 
 	p := c.newPlot()
 	cat, val := &p.X, &p.Y
@@ -164,7 +171,7 @@ func (c *chart) drawBars(t *table.Table) error {
 		grid.Horizontal.Color = colGrid
 	}
 	p.Add(grid, bp)
-	p.Draw(body)
+	c.drawPlot(p, body)
 	return nil
 }
 

@@ -510,7 +510,7 @@ func (c *chart) drawLanes(lanes []string, spans []span, kind xKind, xName string
 	grid.Vertical.Color = colGrid
 	p.Add(grid, &lanePlotter{spans: spans, n: len(lanes)})
 	p.X.Min, p.X.Max = lo, hi
-	p.Draw(body)
+	c.drawPlot(p, body)
 	return nil
 }
 

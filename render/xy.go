@@ -169,14 +169,28 @@ func (c *chart) drawXY(t *table.Table) error {
 			p.Y.Label.Text = c.yTitle(d)
 		}
 		c.addLayers(p, layers, logX, logY)
-		c.ranges(p, layers, xlo, xhi, logY, percent, area)
+		c.ranges(p, layers, xlo, xhi, logX, logY, percent, area)
 		h := (body.Max.Y - body.Min.Y) / vg.Length(panels)
 		pc := body
 		pc.Max.Y = body.Max.Y - h*vg.Length(pi)
 		pc.Min.Y = pc.Max.Y - h
-		p.Draw(pc)
+		c.drawPlot(p, pc)
 	}
 	return nil
+}
+
+// drawPlot draws p unless its data area would be empty or unbounded: gonum divides by
+// the spread of the tick labels, and on a canvas narrower than its labels that is zero,
+// which sends the rasteriser into an endless fill.
+func (c *chart) drawPlot(p *plot.Plot, area draw.Canvas) bool {
+	dc := p.DataCanvas(area)
+	w, h := float64(dc.Max.X-dc.Min.X), float64(dc.Max.Y-dc.Min.Y)
+	if !(w >= 4 && h >= 4) || math.IsInf(w, 0) || math.IsInf(h, 0) || !area.Contains(dc.Min) || !area.Contains(dc.Max) {
+		c.emptyMessage(area, "too small to draw")
+		return false
+	}
+	p.Draw(area)
+	return true
 }
 
 // addLayers adds the horizontal grid and the layers to a plot.
@@ -203,11 +217,11 @@ func (c *chart) drawTwoAxes(body draw.Canvas, d *chartData, left, right []*layer
 		p.Y.Label.TextStyle.Color = left[0].color
 	}
 	c.addLayers(p, left, logX, logY)
-	c.ranges(p, left, xlo, xhi, logY, percent, area)
+	c.ranges(p, left, xlo, xhi, logX, logY, percent, area)
 
 	q := c.newPlot() // holds the right axis' range and the right layers' transforms
 	c.yAxis(q, logY, percent)
-	c.ranges(q, right, xlo, xhi, logY, percent, area)
+	c.ranges(q, right, xlo, xhi, logX, logY, percent, area)
 	ticks := q.Y.Tick.Marker.Ticks(q.Y.Min, q.Y.Max)
 	lab := c.style(8, colSubtle, false)
 	wid := vg.Length(0)
@@ -221,7 +235,9 @@ func (c *chart) drawTwoAxes(body draw.Canvas, d *chartData, left, right []*layer
 	reserve := wid + title.Height("Ag") + vg.Points(10)
 	pc := body
 	pc.Max.X -= reserve
-	p.Draw(pc)
+	if !c.drawPlot(p, pc) {
+		return
+	}
 	dc := p.DataCanvas(pc)
 	q.X = p.X
 	for _, l := range right {
@@ -404,7 +420,7 @@ func (c *chart) yAxis(p *plot.Plot, logY, percent bool) {
 
 // ranges sets the axes: data extent, 0 included where bars or areas stand on it, round
 // ends, then the spec's ymin/ymax/xmin/xmax.
-func (c *chart) ranges(p *plot.Plot, layers []*layer, xlo, xhi float64, logY, percent, area bool) {
+func (c *chart) ranges(p *plot.Plot, layers []*layer, xlo, xhi float64, logX, logY, percent, area bool) {
 	ylo, yhi := math.Inf(1), math.Inf(-1)
 	see := func(v float64) {
 		if !math.IsNaN(v) && !math.IsInf(v, 0) && (!logY || v > 0) {
@@ -456,8 +472,18 @@ func (c *chart) ranges(p *plot.Plot, layers []*layer, xlo, xhi float64, logY, pe
 	if logY && ylo <= 0 {
 		ylo = math.Min(1, yhi/10)
 	}
-	if xlo == xhi {
+	switch {
+	case xlo == xhi && logX:
+		xlo, xhi = xlo/10, xhi*10
+	case xlo == xhi:
 		xlo, xhi = xlo-1, xhi+1
+	}
+	if !(yhi > ylo) { // a ymin above the data, or a flat log range
+		if logY {
+			yhi = ylo * 10
+		} else {
+			yhi = ylo + math.Max(1, math.Abs(ylo)*0.1)
+		}
 	}
 	p.X.Min, p.X.Max = xlo, xhi
 	p.Y.Min, p.Y.Max = ylo, yhi
