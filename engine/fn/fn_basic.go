@@ -3,7 +3,9 @@ package fn
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/kqlkernel/kqlkernel/table"
 	"github.com/shopspring/decimal"
@@ -335,14 +337,22 @@ func bindToString(args []Arg) (table.Type, Impl, error) {
 		out := newOut(table.TypeString, n)
 		switch a.Type {
 		case table.TypeLong, table.TypeInt:
+			// Digits for the whole batch in one buffer, then strings sliced from it.
 			s := stride(a)
-			var buf []byte
+			buf := make([]byte, 0, n*8)
+			ends := make([]int, n)
 			for i := 0; i < n; i++ {
-				if nullAt(a, i) {
-					continue
+				if !nullAt(a, i) {
+					buf = strconv.AppendInt(buf, a.Ints[i*s], 10)
 				}
-				buf = appendInt(buf[:0], a.Ints[i*s])
-				out.Strs[i] = string(buf)
+				ends[i] = len(buf)
+			}
+			start := 0
+			for i, e := range ends {
+				if e > start {
+					out.Strs[i] = unsafe.String(&buf[start], e-start)
+				}
+				start = e
 			}
 		default:
 			for i := 0; i < n; i++ {
@@ -353,9 +363,6 @@ func bindToString(args []Arg) (table.Type, Impl, error) {
 	}, nil
 }
 
-func appendInt(b []byte, v int64) []byte {
-	return fmt.Appendf(b, "%d", v)
-}
 
 // bindConv binds a to<type>() conversion.
 func bindConv(name string, t table.Type) binder {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"unsafe"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,7 +84,11 @@ func runeLen(s string) int64 {
 
 func substringRunes(s string, start, length int64, hasLen bool) string {
 	if start < 0 {
-		start = 0
+		// A negative start counts from the end (substring("123456", -2, 2) is "56").
+		start += int64(utf8.RuneCountInString(s))
+		if start < 0 {
+			start = 0
+		}
 	}
 	if isASCII(s) {
 		if start >= int64(len(s)) {
@@ -202,14 +207,25 @@ func registerString(r *registry) {
 			for j, a := range args {
 				cols[j], ss[j] = strsOf(a), stride(a)
 			}
-			out := make([]string, n)
-			var b []byte
-			for i := range out {
-				b = b[:0]
-				for j := range cols {
-					b = append(b, cols[j][i*ss[j]]...)
+			// One buffer for the batch; the strings are slices of it.
+			total := 0
+			for j := range cols {
+				if ss[j] == 0 {
+					total += len(cols[j][0]) * n
+					continue
 				}
-				out[i] = string(b)
+				for _, x := range cols[j][:n] {
+					total += len(x)
+				}
+			}
+			buf := make([]byte, 0, total)
+			out := make([]string, n)
+			for i := range out {
+				start := len(buf)
+				for j := range cols {
+					buf = append(buf, cols[j][i*ss[j]]...)
+				}
+				out[i] = unsafe.String(unsafe.SliceData(buf[start:]), len(buf)-start)
 			}
 			return &table.Vector{Type: table.TypeString, Strs: out}, nil
 		}, nil
