@@ -8,7 +8,11 @@ import (
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
+// TestDumpAll draws one of each kind and property for a person to look at (RENDER_DUMP=dir).
 func TestDumpAll(t *testing.T) {
+	if os.Getenv("RENDER_DUMP") == "" {
+		t.Skip("set RENDER_DUMP=dir to write the PNGs")
+	}
 	f := func(v float64) *float64 { return &v }
 	cases := []struct {
 		name string
