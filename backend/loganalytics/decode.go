@@ -254,6 +254,15 @@ func parseInteger(s string) (int64, error) {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i, nil
 	}
+	// big.Rat expands exponents: bound them so a hostile "1e999999999" costs nothing.
+	if len(s) > 64 {
+		return 0, fmt.Errorf("not an exact 64-bit integer")
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		if exp, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+")); err != nil || exp > 40 || exp < -40 {
+			return 0, fmt.Errorf("not an exact 64-bit integer")
+		}
+	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok || !r.IsInt() || !r.Num().IsInt64() {
 		return 0, fmt.Errorf("not an exact 64-bit integer")
