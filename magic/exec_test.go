@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kqlkernel/kqlkernel/kernel"
 )
@@ -360,6 +361,17 @@ func TestInterrupt(t *testing.T) {
 	var ee *kernel.ExecError
 	if !errors.As(err, &ee) || ee.Name != "KeyboardInterrupt" {
 		t.Errorf("cancelled query: %v", err)
+	}
+}
+
+func TestTimeoutIsNotAnInterrupt(t *testing.T) {
+	in := newTestInterpreter(t)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err := in.Execute(ctx, kernel.ExecuteRequest{Code: "range x from 1 to 100000000 step 1 | summarize count()"}, &recorder{})
+	var ee *kernel.ExecError
+	if !errors.As(err, &ee) || ee.Name != "TimeoutError" || !strings.Contains(ee.Value, "timeout") {
+		t.Errorf("deadline: %v", err)
 	}
 }
 

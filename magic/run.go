@@ -251,6 +251,13 @@ func (st *status) stop() string {
 // queryError turns a backend error into the cell's error, with the query line and a caret
 // when the error has a position, and without secrets.
 func (in *Interpreter) queryError(err error, p prepared) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg := in.scrub(err.Error())
+		if !strings.Contains(msg, "timeout") {
+			msg = "the query ran longer than its timeout (-timeout N to allow more): " + msg
+		}
+		return &kernel.ExecError{Name: "TimeoutError", Value: firstLine(msg), Traceback: strings.Split(msg, "\n")}
+	}
 	if errors.Is(err, context.Canceled) {
 		return &kernel.ExecError{Name: "KeyboardInterrupt", Value: "the query was interrupted", Traceback: []string{"KeyboardInterrupt: the query was interrupted"}}
 	}
