@@ -512,6 +512,12 @@ func (q *query) bindScalar(sc *scope, rc *rowCtx, e syntax.Expr) (expr, error) {
 	case *syntax.CallExpr:
 		return q.bindCall(sc, rc, e)
 	case *syntax.DotExpr:
+		if id, ok := e.X.(*syntax.Ident); ok {
+			// scan's StepName.Column
+			if i := rc.find(id.Name + "." + e.Name.Name); i >= 0 {
+				return &colExpr{idx: i, t: rc.sch[i].Type}, nil
+			}
+		}
 		x, err := q.bindScalar(sc, rc, e.X)
 		if err != nil {
 			return nil, err

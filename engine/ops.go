@@ -272,6 +272,10 @@ func (q *query) bindOp(sc *scope, in node, op syntax.Operator, rest []syntax.Ope
 		return q.bindMvApply(sc, in, op)
 	case *syntax.TopNestedOp:
 		return q.bindTopNested(sc, in, op)
+	case *syntax.ScanOp:
+		return q.bindScan(sc, in, op)
+	case *syntax.PartitionOp:
+		return q.bindPartition(sc, in, op)
 	case *syntax.SampleOp:
 		n, err := q.constInt(sc, op.Count)
 		if err != nil {
@@ -1157,4 +1161,87 @@ func fastFilter(ec *evalCtx, pred expr, b *batch) ([]int, bool) {
 	}
 	ec.rows = rows
 	return rows, true
+}
+
+// subPipe returns the pipeline of a sub-query written `( ... )` or `{ ... }`.
+func subPipe(e syntax.Expr) (*syntax.PipeExpr, bool) {
+	switch e := e.(type) {
+	case *syntax.ParenExpr:
+		return subPipe(e.X)
+	case *syntax.PipeExpr:
+		return e, true
+	}
+	return nil, false
+}
+
+// bindPartition runs the sub-query once per distinct value of the partition column and
+// unions the results.
+func (q *query) bindPartition(sc *scope, in node, op *syntax.PartitionOp) (node, error) {
+	insch := in.schema()
+	sub, ok := subPipe(op.Sub)
+	if !ok {
+		return nil, semErr(op, "partition needs a sub-query")
+	}
+	key, err := q.bindScalar(sc, &rowCtx{sch: insch}, op.By)
+	if err != nil {
+		return nil, err
+	}
+	// Bind once on an empty input to learn the output schema (and report errors early).
+	probe, err := q.bindPipe(sc, sub, &tableNode{t: table.New("", insch)})
+	if err != nil {
+		return nil, err
+	}
+	sch := probe.schema()
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		t, err := q.materialize(in)
+		if err != nil {
+			return nil, err
+		}
+		b := tableBatch(t)
+		kv, err := key.eval(q.newEval(), b)
+		if err != nil {
+			return nil, err
+		}
+		var order []string
+		groups := map[string][]int{}
+		var buf []byte
+		for i := 0; i < b.n; i++ {
+			buf = appendKey(buf[:0], at(kv, i))
+			if _, ok := groups[string(buf)]; !ok {
+				order = append(order, string(buf))
+			}
+			groups[string(buf)] = append(groups[string(buf)], i)
+		}
+		var parts []*table.Table
+		for _, k := range order {
+			if err := q.ctx.Err(); err != nil {
+				return nil, err
+			}
+			part := batchToTable(insch, takeBatch(b, groups[k]))
+			n, err := q.bindPipe(sc, sub, &tableNode{t: part})
+			if err != nil {
+				return nil, err
+			}
+			pt, err := q.materialize(n)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, pt)
+		}
+		out := &table.Table{}
+		lens := make([]int, len(parts))
+		for i, p := range parts {
+			lens[i] = p.Rows()
+		}
+		for c, cs := range sch {
+			vs := make([]*table.Vector, len(parts))
+			for i, p := range parts {
+				if c < len(p.Columns) && p.Columns[c].Type == cs.Type {
+					vs[i] = p.Columns[c].Data
+				}
+			}
+			out.Columns = append(out.Columns, table.Column{Name: cs.Name, Type: cs.Type, Data: table.Concat(cs.Type, vs, lens)})
+		}
+		return out, nil
+	}}, nil
 }
