@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kqlkernel/kqlkernel/backend/connstr"
 	"github.com/kqlkernel/kqlkernel/kernel"
 )
 
@@ -268,6 +269,18 @@ func TestEnvConnection(t *testing.T) {
 	if strings.Contains(textOf(b), "ENVSECRET") {
 		t.Errorf("--list leaks: %s", textOf(b))
 	}
+	// Only whole values are references; a secret containing '$' stays as written.
+	for raw, want := range map[string]string{
+		"loganalytics://workspace='W';appkey='${LA_KEY}'":   "ENVSECRET",
+		"loganalytics://workspace=W;appkey=$LA_KEY;alias=a": "ENVSECRET",
+		"loganalytics://workspace='W';appkey='a$LA_KEY'":    "a$LA_KEY",
+		"loganalytics://workspace='W';appkey='$NOT_SET'":    "$NOT_SET",
+	} {
+		c, err := connstrParse(in.expandEnv(raw))
+		if err != nil || c.AppKey.Reveal() != want {
+			t.Errorf("%s: appkey %q (%v), want %q", raw, c.AppKey.Reveal(), err, want)
+		}
+	}
 	// A bad one is reported at the first cell, and the demo answers meanwhile.
 	bad, _ := New(Config{Getenv: func(k string) string {
 		if k == "KQLMAGIC_CONNECTION_STR" {
@@ -513,3 +526,5 @@ func TestKqlmagicDisplayOptionsIgnored(t *testing.T) {
 		t.Errorf("no note about ignored options:\n%s", out.all())
 	}
 }
+
+var connstrParse = connstr.Parse

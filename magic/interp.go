@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -330,21 +331,23 @@ func (in *Interpreter) demoConn() (*connection, error) {
 	return c, nil
 }
 
-// expandEnv replaces $NAME and ${NAME} in a connection string with environment values,
-// so secrets can stay out of the notebook (as Kqlmagic allows).
-func (in *Interpreter) expandEnv(s string) (string, error) {
-	var missing []string
-	out := os.Expand(s, func(name string) string {
+// envValue matches a connection-string value that is wholly an environment variable
+// reference: appkey='$LA_KEY', appkey=${LA_KEY}, appkey('$LA_KEY').
+var envValue = regexp.MustCompile(`([=(]\s*['"]?)\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)(['"]?\s*(?:;|\)|$))`)
+
+// expandEnv replaces values that are $NAME or ${NAME} with the environment variable, so
+// secrets can stay out of the notebook (as Kqlmagic allows). A value that merely contains
+// '$', or names an unset variable, is left as written.
+func (in *Interpreter) expandEnv(s string) string {
+	return envValue.ReplaceAllStringFunc(s, func(m string) string {
+		sub := envValue.FindStringSubmatch(m)
+		name := strings.Trim(sub[2], "{}")
 		v := in.cfg.Getenv(name)
 		if v == "" {
-			missing = append(missing, name)
+			return m
 		}
-		return v
+		return sub[1] + v + sub[3]
 	})
-	if len(missing) > 0 {
-		return "", fmt.Errorf("environment variable %s is not set (used in the connection string)", strings.Join(missing, ", "))
-	}
-	return out, nil
 }
 
 // lookup finds a connection by alias or alias@scheme.
@@ -395,11 +398,7 @@ func (in *Interpreter) connect(ref string) (*connection, error) {
 		}
 		return nil, fmt.Errorf("no connection named %q; %s", ref, in.connList())
 	}
-	expanded, err := in.expandEnv(ref)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := connstr.Parse(expanded)
+	conn, err := connstr.Parse(in.expandEnv(ref))
 	if err != nil {
 		return nil, err
 	}
