@@ -193,6 +193,12 @@ func (g *grid) writeHTML(w *strings.Builder, named bool) {
 }
 
 func writeHTMLCell(w *strings.Builder, c cell) {
+	if c.text == "" && !c.null {
+		// Empty strings need no alignment; SecurityEvent rows are mostly empty columns,
+		// and per-cell styles would otherwise make up most of the page.
+		w.WriteString(`<td></td>`)
+		return
+	}
 	style := styleTdL
 	if c.right {
 		style = styleTdR
