@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -295,6 +296,19 @@ func genSigninLogs(w *world, schema table.Schema, n int, _ float64) (*builder, e
 		w.fillSignin(r, signin{u: victim, a: aadApps[0], ip: w.attacker.sprayIP, l: sprayLoc, outcome: signinOutcomes[0],
 			clientApp: "IMAP4", agent: "python-requests/2.28.1", risk: "high", riskEvents: `["passwordSpray"]`, interactive: true}, t)
 	}})
+	// A distributed password-cracking attempt on the CEO's account: a botnet, many countries.
+	grace := w.userNamed("grace.lee")
+	botLocs := []loc{{"Hanoi", "Hanoi", "VN", 21.03, 105.85}, {"Lagos", "Lagos", "NG", 6.52, 3.38}, {"Sao Paulo", "Sao Paulo", "BR", -23.55, -46.63},
+		{"Jakarta", "Jakarta", "ID", -6.2, 106.85}, {"Kyiv", "Kyiv", "UA", 50.45, 30.52}, {"Caracas", "Distrito Capital", "VE", 10.48, -66.9}}
+	crackStart := w.ago(30 * time.Hour)
+	for j := range 45 {
+		l := botLocs[j%len(botLocs)]
+		ip := externalIPs[(j*7)%len(externalIPs)]
+		story = append(story, stamped{crackStart + table.DateTime(j)*table.DateTime(9*table.Minute), func(r row, t table.DateTime) {
+			w.fillSignin(r, signin{u: grace, a: aadApps[j%3], ip: ip, l: l, outcome: signinOutcomes[3],
+				clientApp: "Browser", agent: userAgents[j%len(userAgents)], risk: "low", riskEvents: "[]", os: "Windows 10", browser: "Chrome 119.0.0", interactive: true}, t)
+		}})
+	}
 	// Impossible travel: Seattle, then Moscow within the hour.
 	story = append(story, stamped{tl.travelHome, func(r row, t table.DateTime) {
 		w.fillSignin(r, signin{u: victim, a: aadApps[5], ip: victim.homeIP, l: w.userLoc(victim), outcome: signinOutcomes[0],

@@ -42,6 +42,30 @@ func genSyslog(w *world, schema table.Schema, n int, _ float64) (*builder, error
 	}
 	mix := newWeighted(syslogMix, ws)
 	names := []string{"admin", "test", "oracle", "ubuntu", "user", "postgres", "git", "pi", "ftpuser", "support"}
+	// Every day one scanner hammers the bastion with the same user name for an hour.
+	var story []stamped
+	bastion := w.hostNamed("bastion-01")
+	srng := newRand(w.seed, "Syslog/bursts", 0)
+	for d := range Days {
+		ip := externalIPs[1+srng.IntN(len(externalIPs)-1)]
+		name := one(srng, []string{"admin", "root", "oracle", "ubuntu"})
+		start := w.start + table.DateTime(int64(d)*int64(table.Day)) + table.DateTime(srng.Int64N(int64(20*table.Hour)))
+		for j := range 20 + srng.IntN(30) {
+			story = append(story, stamped{start + table.DateTime(j)*table.DateTime(70*table.Second), func(r row, t table.DateTime) {
+				w.hostColumns(r, bastion)
+				r.s("SourceSystem", "Linux")
+				r.t("EventTime", t)
+				r.s("Facility", "authpriv")
+				r.s("SeverityLevel", "info")
+				r.s("SyslogMessage", r.in.s(fmt.Sprintf("Failed password for invalid user %s from %s port %d ssh2", name, ip, 30000+r.rng.IntN(30000))))
+				r.s("ProcessName", "sshd")
+				r.n32("ProcessID", int64(20000+j))
+				r.s("HostName", bastion.name)
+				r.s("HostIP", bastion.ip)
+				r.s("CollectorHostName", bastion.name)
+			}})
+		}
+	}
 	return timedTable(w, "Syslog", schema, n, machine, func(r row, t table.DateTime) {
 		m := mix.pick(r.rng)
 		h := w.linux[r.rng.IntN(len(w.linux))]
@@ -66,7 +90,7 @@ func genSyslog(w *world, schema table.Schema, n int, _ float64) (*builder, error
 		r.s("HostName", h.name)
 		r.s("HostIP", h.ip)
 		r.s("CollectorHostName", h.name)
-	}, nil)
+	}, story)
 }
 
 func genCommonSecurityLog(w *world, schema table.Schema, n int, _ float64) (*builder, error) {

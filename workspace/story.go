@@ -9,7 +9,7 @@ import (
 // timeline is when the attack happens, relative to now, so that every table tells the same
 // story: the attacker sprays passwords at Azure AD and at the internet-facing WEB01, gets in
 // as alice.wong over RDP, runs encoded PowerShell, dumps lsass, creates an admin account,
-// moves to FS01, clears the log, and talks to its C2; later alice's cloud account signs in
+// moves to FS01, clears the log, and talks to its C2 until now; later alice's cloud account signs in
 // from Moscow an hour after Seattle (impossible travel) and sets up mail forwarding.
 type timeline struct {
 	aadSpray, aadSprayEnd   table.DateTime
@@ -43,7 +43,7 @@ func (w *world) timeline() timeline {
 		newAdmin:   a(48, 40),
 		lateral:    a(48, 12),
 		logCleared: a(47, 55),
-		c2Start:    a(49, 20), c2End: a(2, 0),
+		c2Start:    a(49, 20), c2End: a(0, 3),
 		travelHome: a(20, 15), travelAway: a(19, 20),
 		inboxRule: a(19, 5), roleAssigned: a(18, 40),
 		massDownload: a(18, 10),
