@@ -55,8 +55,11 @@ func span(p *parser, start int) Span { return Span{start, max(start, p.prevEnd()
 func parseWhere(p *parser, start int, name string) Operator {
 	op := &WhereOp{Keyword: name}
 	op.Pred = p.parseExpr()
-	// `where a = 1`: accepted by the official parser (the binder says to use ==)
-	if t := p.tok(); t.Kind == PUNCT && t.Text == "=" {
+	// `where a = 1`: accepted by the official parser when the left side is a name or
+	// parenthesised (the binder says to use ==)
+	_, isName := op.Pred.(*Ident)
+	_, isParen := op.Pred.(*ParenExpr)
+	if t := p.tok(); t.Kind == PUNCT && t.Text == "=" && (isName || isParen) {
 		p.next()
 		op.Pred = p.binary("=", t.Pos, op.Pred, p.parseExpr())
 	}
@@ -245,10 +248,15 @@ func (p *parser) parseJoinConditions() []Expr {
 	}
 }
 
-func kindOf(opts []*Option) string {
+// kindOf returns the join/lookup kind option; a keyword there (`kind=in`) is an error.
+func (p *parser) kindOf(opts []*Option) string {
 	for _, o := range opts {
 		if o.Name == "kind" {
 			if id, ok := o.Value.(*Ident); ok {
+				if reservedAlways[id.Name] || reservedExceptDecl[id.Name] {
+					p.errorAt(id.Pos(), id.End()-id.Pos(), "invalid join kind '"+id.Name+"'",
+						"kinds are inner, innerunique, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi, rightsemi")
+				}
 				return id.Name
 			}
 		}
@@ -258,7 +266,7 @@ func kindOf(opts []*Option) string {
 
 func parseJoin(p *parser, start int, name string) Operator {
 	op := &JoinOp{Options: p.parseOptions(joinOptions, true)}
-	op.Kind = kindOf(op.Options)
+	op.Kind = p.kindOf(op.Options)
 	op.Right = p.parseRightTable()
 	if p.got("on") {
 		op.On = p.parseJoinConditions()
@@ -271,7 +279,7 @@ func parseJoin(p *parser, start int, name string) Operator {
 
 func parseLookup(p *parser, start int, name string) Operator {
 	op := &LookupOp{Options: p.parseOptions(map[string]bool{"kind": true}, true)}
-	op.Kind = kindOf(op.Options)
+	op.Kind = p.kindOf(op.Options)
 	op.Right = p.parseRightTable()
 	if p.expect("on") >= 0 {
 		op.On = p.parseJoinConditions()
@@ -479,7 +487,7 @@ func parseParse(p *parser, start int, name string) Operator {
 		case p.is("*"):
 			p.next()
 			op.Pattern = append(op.Pattern, &ParsePart{Span: Span{t.Pos, t.End}, Star: true})
-		case p.isNameStart() && !(reservedAlways[t.Text] || reservedExceptDecl[t.Text]):
+		case p.isNameStart() && !(reservedAlways[t.Text] || notDeclNames[t.Text]):
 			n := p.parseName("")
 			part := &ParsePart{Name: n}
 			if p.got(":") {
@@ -497,7 +505,6 @@ func parseParse(p *parser, start int, name string) Operator {
 			op.Span = span(p, start)
 			return op
 		}
-		p.got(",")
 	}
 }
 
@@ -786,6 +793,9 @@ func parseGetSchema(p *parser, start int, name string) Operator {
 
 func parseInvoke(p *parser, start int, name string) Operator {
 	op := &InvokeOp{Call: p.parsePostfix()}
+	if _, ok := op.Call.(*CallExpr); !ok {
+		p.errExpected("'(' and the function's arguments")
+	}
 	op.Span = span(p, start)
 	return op
 }

@@ -772,7 +772,7 @@ func (p *parser) isSourceOpStart() bool {
 		// `range x from ...`, not the range() function
 		return p.nameLen(1) > 0 && p.isAt(1+p.nameLen(1), "from")
 	case "print":
-		return !(n.Kind == PUNCT && (n.Text == "|" || n.Text == "." || n.Text == "=" || n.Text == "==" || n.Text == "[" && p.nameLen(1) == 0))
+		return !(n.Kind == PUNCT && (n.Text == "|" || n.Text == "." || n.Text == "=" || n.Text == "=="))
 	case "datatable", "externaldata", "external_data":
 		return n.Kind == PUNCT && n.Text == "(" || n.Kind == IDENT
 	case "union", "find", "search", "evaluate":
@@ -1244,6 +1244,12 @@ func (p *parser) parsePrimary() Expr {
 			if p.bracketLen(0) > 0 {
 				return p.parseBracketName()
 			}
+			// `[expr]` (one element) is an expression to the official parser
+			open := t.Pos
+			p.next()
+			x := p.parseExpr()
+			p.expectClose("]", open, "[")
+			return &ListExpr{Span: span(p, open), Elems: []Expr{x}}
 		case "*":
 			// `*` is an argument (`arg_max(t, *)`, `count(*)`) or the left side of a
 			// string operator (`where * has "x"`), nothing else
