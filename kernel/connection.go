@@ -3,6 +3,7 @@ package kernel
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -22,6 +23,9 @@ type ConnectionInfo struct {
 	SignatureScheme string `json:"signature_scheme"`
 	Key             string `json:"key"`
 	KernelName      string `json:"kernel_name,omitempty"`
+	// CURVE keys (jupyter_client 8.10 can ask for encrypted sockets); zmq4 has no CURVE.
+	CurvePublicKey string `json:"curve_publickey,omitempty"`
+	CurveSecretKey string `json:"curve_secretkey,omitempty"`
 }
 
 // ReadConnectionFile reads and validates a connection file.
@@ -55,6 +59,10 @@ func ParseConnectionInfo(b []byte) (ConnectionInfo, error) {
 	}
 	if _, err := NewSigner(ci.SignatureScheme, ci.Key); err != nil {
 		return ci, err
+	}
+	if ci.CurvePublicKey != "" || ci.CurveSecretKey != "" {
+		// Refuse rather than serve in clear text a client that expects encryption.
+		return ci, errors.New("CURVE encryption (curve_publickey/curve_secretkey) is not supported; start the kernel without it")
 	}
 	ports := []struct {
 		name string

@@ -21,6 +21,7 @@ func TestParseConnectionInfo(t *testing.T) {
 		{"bad port", `{"shell_port":70000}`, "out of range", ""},
 		{"bad ip", `{"ip":"not an ip!"}`, "neither", ""},
 		{"not json", `{"ip":`, "not valid JSON", ""},
+		{"curve", `{"curve_publickey":"abc","curve_secretkey":"def"}`, "CURVE", ""},
 		{"wrong type", `{"shell_port":"1"}`, "not valid JSON", ""},
 	}
 	for _, tt := range tests {
