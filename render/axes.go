@@ -263,3 +263,14 @@ func (t categoryTicker) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return ticks
 }
+
+// unlabelled keeps a ticker's tick marks and drops its labels.
+type unlabelled struct{ plot.Ticker }
+
+func (u unlabelled) Ticks(lo, hi float64) []plot.Tick {
+	ticks := u.Ticker.Ticks(lo, hi)
+	for i := range ticks {
+		ticks[i].Label = ""
+	}
+	return ticks
+}

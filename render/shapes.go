@@ -295,7 +295,7 @@ func (c *chart) drawTreemap(t *table.Table) error {
 		if w > vg.Points(20) && r.Max.Y-r.Min.Y > vg.Points(28) {
 			body.FillText(sty, vg.Point{X: r.Min.X + vg.Points(4), Y: r.Max.Y - vg.Points(13)}, fitText(sty, sl[i].label, w))
 			sv := c.style(8, color.White, false)
-			body.FillText(sv, vg.Point{X: r.Min.X + vg.Points(4), Y: r.Max.Y - vg.Points(24)}, fitText(sv, compact(sl[i].value), w))
+			body.FillText(sv, vg.Point{X: r.Min.X + vg.Points(4), Y: r.Max.Y - vg.Points(24)}, fitText(sv, cardValue(sl[i].value), w))
 		}
 	}
 	return nil

@@ -162,6 +162,7 @@ func (c *chart) drawXY(t *table.Table) error {
 			p.X.Label.Text = c.xTitle(d)
 		} else {
 			p.X.Label.Text = ""
+			p.X.Tick.Marker = unlabelled{p.X.Tick.Marker} // the bottom panel labels the shared x axis
 		}
 		if panels > 1 {
 			p.Y.Label.Text = d.yNames[pi]
