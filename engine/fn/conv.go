@@ -423,10 +423,12 @@ var dateLayouts = []string{
 	"2006-01-02T15:04Z",
 	"2006-01-02T15:04",
 	"2006-01-02 15:04",
+	"2006-01-02 15:04Z",
 	"2006-01-02",
 	"2006-01-02Z",
 	"2006-1-2",
 	"2006-1-2 15:04:05.999999999",
+	"2006-1-2 15:04",
 	"2006/01/02 15:04:05.999999999",
 	"2006/01/02",
 	"01/02/2006 15:04:05.999999999",
@@ -436,14 +438,35 @@ var dateLayouts = []string{
 	"1/2/2006",
 	"01-02-2006",
 	"01-02-2006 15:04:05.999999999",
-	"Mon, 02 Jan 2006 15:04:05 MST",
-	"Mon, 02 Jan 2006 15:04:05 GMT",
+	// RFC 822 / 1123, with 2- or 4-digit years, optional seconds and zone.
 	"Mon, 2 Jan 2006 15:04:05 MST",
-	"02 Jan 2006 15:04:05",
-	"02 Jan 2006",
+	"Mon, 2 Jan 2006 15:04:05",
+	"Mon, 2 Jan 2006 15:04 MST",
+	"Mon, 2 Jan 2006 15:04",
+	"Mon, 2 Jan 06 15:04:05 MST",
+	"Mon, 2 Jan 06 15:04:05",
+	"Mon, 2 Jan 06 15:04 MST",
+	"Mon, 2 Jan 06 15:04",
+	"2 Jan 2006 15:04:05 MST",
+	"2 Jan 2006 15:04:05",
+	"2 Jan 2006 15:04 MST",
+	"2 Jan 2006 15:04",
+	"2 Jan 06 15:04:05 MST",
+	"2 Jan 06 15:04:05",
+	"2 Jan 06 15:04 MST",
+	"2 Jan 06 15:04",
+	"Mon, 2 Jan 2006 15:04:05 -0700",
 	"2 Jan 2006",
 	"Jan 2 2006",
-	"Jan 02 2006",
+	"Jan 2 2006 15:04:05",
+	// RFC 850.
+	"Monday, 02-Jan-06 15:04:05 MST",
+	"Monday, 02-Jan-06 15:04:05",
+	"Monday, 02-Jan-06 15:04 MST",
+	"Monday, 02-Jan-06 15:04",
+	"02-Jan-06 15:04:05 MST",
+	"02-Jan-06 15:04:05",
+	"02-Jan-06 15:04",
 	"2006-01-02T15:04:05.999999999-0700",
 	"2006-01-02 15:04:05.999999999 -0700",
 	"20060102",
@@ -452,18 +475,141 @@ var dateLayouts = []string{
 	"2006",
 }
 
+// zoneOffsets are the North American abbreviations RFC 822 allows (Go parses them
+// without an offset).
+var zoneOffsets = map[string]int{"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+
+// parseISOFast handles "yyyy-MM-dd[Thh:mm[:ss[.f{1,7}]]][Z]" without allocating; other
+// forms go through the layouts.
+func parseISOFast(s string) (table.DateTime, bool) {
+	n := len(s)
+	if n < 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	num := func(i, w int) (int, bool) {
+		v := 0
+		for k := i; k < i+w; k++ {
+			c := s[k]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	d, ok3 := num(8, 2)
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1 {
+		return 0, false
+	}
+	var h, mi, sec int
+	var frac int64
+	i := 10
+	if i < n && (s[i] == 'T' || s[i] == ' ') {
+		if n < i+6 || s[i+3] != ':' {
+			return 0, false
+		}
+		var okh, okm bool
+		h, okh = num(i+1, 2)
+		mi, okm = num(i+4, 2)
+		if !okh || !okm || h > 23 || mi > 59 {
+			return 0, false
+		}
+		i += 6
+		if i < n && s[i] == ':' {
+			if n < i+3 {
+				return 0, false
+			}
+			var oks bool
+			sec, oks = num(i+1, 2)
+			if !oks || sec > 59 {
+				return 0, false
+			}
+			i += 3
+			if i < n && s[i] == '.' {
+				i++
+				digits := 0
+				for i < n && s[i] >= '0' && s[i] <= '9' {
+					if digits < 7 {
+						frac = frac*10 + int64(s[i]-'0')
+					}
+					digits++
+					i++
+				}
+				if digits == 0 {
+					return 0, false
+				}
+				for k := digits; k < 7; k++ {
+					frac *= 10
+				}
+			}
+		}
+	}
+	if i < n && s[i] == 'Z' {
+		i++
+	}
+	if i != n {
+		return 0, false
+	}
+	if d > daysIn(y, mo) {
+		return 0, false
+	}
+	days := daysFromCivil(y, mo, d)
+	ticks := days*int64(table.Day) + int64(h)*int64(table.Hour) + int64(mi)*int64(table.Minute) + int64(sec)*int64(table.Second) + frac
+	return table.DateTime(ticks), true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil counts days from 0001-01-01 (proleptic Gregorian), as .NET ticks do.
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+		m += 12
+	}
+	era := y / 400
+	yoe := y - era*400
+	doy := (153*(m-3)+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	// days since 0000-03-01, shifted to 0001-01-01.
+	return int64(era)*146097 + int64(doe) - 306
+}
+
 // ParseDateTime parses the datetime forms Kusto accepts in datetime() and todatetime():
-// ISO 8601 (with or without T, zone, fraction up to 7 digits), RFC 822/1123, US
+// ISO 8601 (with or without T, zone, fraction up to 7 digits), RFC 822/1123 and 850, US
 // month/day/year. The result is UTC.
 func ParseDateTime(s string) (table.DateTime, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
+	if d, ok := parseISOFast(s); ok {
+		return d, true
+	}
 	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return table.FromTime(t.UTC()), true
+		t, err := time.Parse(l, s)
+		if err != nil {
+			continue
 		}
+		if strings.Contains(l, "MST") {
+			name, off := t.Zone()
+			if h, known := zoneOffsets[name]; known && off == 0 {
+				t = t.Add(-time.Duration(h) * time.Hour)
+			}
+		}
+		return table.FromTime(t.UTC()), true
 	}
 	return 0, false
 }
