@@ -57,7 +57,8 @@ func parseWhere(p *parser, start int, name string) Operator {
 	op.Pred = p.parseExpr()
 	// `where a = 1`: accepted by the official parser when the left side is a name or
 	// parenthesised (the binder says to use ==)
-	_, isName := op.Pred.(*Ident)
+	id, isName := op.Pred.(*Ident)
+	isName = isName && !notDeclNames[id.Name]
 	_, isParen := op.Pred.(*ParenExpr)
 	if t := p.tok(); t.Kind == PUNCT && t.Text == "=" && (isName || isParen) {
 		p.next()

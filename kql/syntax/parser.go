@@ -308,7 +308,7 @@ func (p *parser) parseScript() *Script {
 
 func (p *parser) parseStmt() Stmt {
 	t := p.tok()
-	if t.Kind == PUNCT && t.Text == "." && p.peek(1).Kind == IDENT && p.peek(1).Pos == t.End {
+	if t.Kind == PUNCT && t.Text == "." && p.peek(1).Kind == IDENT {
 		// a control command (`.show tables`): its own grammar, kept as text
 		st := &CommandStmt{Span: Span{t.Pos, len(p.src)}, Text: p.src[t.Pos:]}
 		p.stop()
@@ -743,6 +743,9 @@ func (p *parser) parseNameOrPattern() Expr {
 	text := p.src[start:end]
 	if text == "*" {
 		return &StarExpr{Span{start, end}}
+	}
+	if !hasStar && (reservedAlways[text] || reservedExceptDecl[text]) {
+		p.errKeywordName(t)
 	}
 	if hasStar {
 		return &Wildcard{Span: Span{start, end}, Pattern: text}
