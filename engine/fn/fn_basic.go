@@ -363,7 +363,6 @@ func bindToString(args []Arg) (table.Type, Impl, error) {
 	}, nil
 }
 
-
 // bindConv binds a to<type>() conversion.
 func bindConv(name string, t table.Type) binder {
 	return func(args []Arg) (table.Type, Impl, error) {

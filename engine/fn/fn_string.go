@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"unsafe"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/kqlkernel/kqlkernel/table"
 )
