@@ -39,7 +39,8 @@ var aggregateNames = map[string]bool{
 	"percentiles_array": true, "stdev": true, "stdevif": true, "stdevp": true, "variance": true, "varianceif": true,
 	"variancep": true, "variancepif": true, "binary_all_and": true, "binary_all_or": true, "binary_all_xor": true,
 	"make_dictionary": true, "buildschema": true, "hll": true, "tdigest": true, "covariance": true, "covariancep": true,
-	"cnt": true,
+	"cnt": true, "covarianceif": true, "covariancepif": true, "percentilew": true, "percentilesw": true,
+	"percentilesw_array": true,
 }
 
 func isAggregate(name string) bool { return aggregateNames[name] }
@@ -321,6 +322,71 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 			}
 		}
 		d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr} }
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
+		cond := strings.HasSuffix(name, "if")
+		if err := need(2+b2i(cond), 2+b2i(cond)); err != nil {
+			return nil, err
+		}
+		pop := strings.HasPrefix(name, "covariancep")
+		d.outTypes = []table.Type{table.TypeReal}
+		d.newState = func() aggState { return &covState{cond: cond, pop: pop} }
+	case "binary_all_and", "binary_all_or", "binary_all_xor":
+		if err := need(1, 1); err != nil {
+			return nil, err
+		}
+		d.outTypes = []table.Type{table.TypeLong}
+		kind := name[len("binary_all_"):]
+		d.newState = func() aggState { return &bitState{kind: kind} }
+	case "percentilew", "percentilesw", "percentilesw_array":
+		if len(args) < 3 {
+			return nil, need(3, 3)
+		}
+		var ps []float64
+		var names []string
+		for i, a := range args[2:] {
+			c, ok := a.(*constExpr)
+			if ok {
+				if arr, isArr := c.value().([]any); isArr {
+					for _, x := range arr {
+						if f, isNum := toFloat(x); isNum {
+							ps = append(ps, f)
+							names = append(names, "")
+						}
+					}
+					continue
+				}
+			}
+			var f float64
+			isNum := false
+			if ok {
+				f, isNum = toFloat(c.value())
+			}
+			if !ok || !isNum {
+				return nil, semErr(e.Args[i+2], "%s(): the percentile must be a constant number", name)
+			}
+			ps = append(ps, f)
+			lit := ""
+			if l, ok := e.Args[i+2].(*syntax.Literal); ok {
+				lit = strings.ReplaceAll(l.Raw, ".", "_")
+			}
+			names = append(names, lit)
+		}
+		d.args = args[:2]
+		t := args[0].typ()
+		if t == table.TypeInt {
+			t = table.TypeLong
+		}
+		arr := name == "percentilesw_array"
+		if arr {
+			d.outTypes = []table.Type{table.TypeDynamic}
+		} else {
+			base := "percentile_" + exprName(e.Args[0]) + "_"
+			for i := range ps {
+				d.outTypes = append(d.outTypes, t)
+				d.outNames = append(d.outNames, base+names[i])
+			}
+		}
+		d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr, weighted: true} }
 	default:
 		return nil, unsupported(e, fmt.Sprintf("aggregate %s()", name))
 	}
@@ -1206,14 +1272,19 @@ func (s *argState) result(ng int) []*table.Vector {
 }
 
 type pctState struct {
-	ps   []float64
-	t    table.Type
-	arr  bool
-	vals [][]any
+	ps       []float64
+	t        table.Type
+	arr      bool
+	weighted bool
+	vals     [][]any
+	weights  [][]float64
 }
 
 func (s *pctState) update(gids []int32, args []*table.Vector, n int) {
 	s.vals = growTo(s.vals, maxGid(gids, n))
+	if s.weighted {
+		s.weights = growTo(s.weights, maxGid(gids, n))
+	}
 	for i := 0; i < n; i++ {
 		x := at(args[0], i)
 		if x == nil {
@@ -1222,15 +1293,27 @@ func (s *pctState) update(gids []int32, args []*table.Vector, n int) {
 		if v, ok := x.(int32); ok {
 			x = int64(v)
 		}
+		if s.weighted {
+			w, ok := toFloat(at(args[1], i))
+			if !ok || w <= 0 {
+				continue
+			}
+			s.weights[gids[i]] = append(s.weights[gids[i]], w)
+		}
 		s.vals[gids[i]] = append(s.vals[gids[i]], x)
 	}
 }
 
 func (s *pctState) merge(o aggState, remap []int32) {
-	for g, l := range o.(*pctState).vals {
+	os := o.(*pctState)
+	for g, l := range os.vals {
 		t := int(remap[g])
 		s.vals = growTo(s.vals, t+1)
 		s.vals[t] = append(s.vals[t], l...)
+		if s.weighted {
+			s.weights = growTo(s.weights, t+1)
+			s.weights[t] = append(s.weights[t], os.weights[g]...)
+		}
 	}
 }
 
@@ -1244,13 +1327,48 @@ func (s *pctState) result(ng int) []*table.Vector {
 	for c := range outs {
 		outs[c] = make([]any, ng)
 	}
+	if s.weighted {
+		s.weights = growTo(s.weights, ng)
+	}
 	for g := 0; g < ng; g++ {
 		l := s.vals[g]
-		sort.SliceStable(l, func(i, j int) bool { return compareValues(l[i], l[j]) < 0 })
+		var ws []float64
+		if s.weighted {
+			ws = s.weights[g]
+			idx := make([]int, len(l))
+			for i := range idx {
+				idx[i] = i
+			}
+			sort.SliceStable(idx, func(i, j int) bool { return compareValues(l[idx[i]], l[idx[j]]) < 0 })
+			nl, nw := make([]any, len(l)), make([]float64, len(l))
+			for i, k := range idx {
+				nl[i], nw[i] = l[k], ws[k]
+			}
+			l, ws = nl, nw
+		} else {
+			sort.SliceStable(l, func(i, j int) bool { return compareValues(l[i], l[j]) < 0 })
+		}
 		var arr []any
 		for pi, p := range s.ps {
 			var v any
-			if len(l) > 0 {
+			if len(l) > 0 && ws != nil {
+				// Weighted nearest rank: the first value whose cumulative weight
+				// reaches p% of the total.
+				total := 0.0
+				for _, w := range ws {
+					total += w
+				}
+				target := p / 100 * total
+				cum := 0.0
+				v = l[len(l)-1]
+				for i, w := range ws {
+					cum += w
+					if cum >= target {
+						v = l[i]
+						break
+					}
+				}
+			} else if len(l) > 0 {
 				// Nearest rank, as Kusto's percentile returns an actual value of the set.
 				r := int(math.Ceil(p/100*float64(len(l)))) - 1
 				r = max(0, min(r, len(l)-1))
@@ -1274,4 +1392,131 @@ func (s *pctState) result(ng int) []*table.Vector {
 		vs[c] = anyVector(outs[c])
 	}
 	return vs
+}
+
+type covState struct {
+	cond, pop      bool
+	n, mx, my, cxy []float64
+}
+
+func (s *covState) grow(ng int) {
+	s.n, s.mx, s.my, s.cxy = growTo(s.n, ng), growTo(s.mx, ng), growTo(s.my, ng), growTo(s.cxy, ng)
+}
+
+func (s *covState) update(gids []int32, args []*table.Vector, n int) {
+	s.grow(maxGid(gids, n))
+	for i := 0; i < n; i++ {
+		if s.cond && !truthy(args[2], i) {
+			continue
+		}
+		x, ok1 := toFloat(at(args[0], i))
+		y, ok2 := toFloat(at(args[1], i))
+		if !ok1 || !ok2 {
+			continue
+		}
+		g := gids[i]
+		s.n[g]++
+		dx := x - s.mx[g]
+		s.mx[g] += dx / s.n[g]
+		s.my[g] += (y - s.my[g]) / s.n[g]
+		s.cxy[g] += dx * (y - s.my[g])
+	}
+}
+
+func (s *covState) merge(o aggState, remap []int32) {
+	os := o.(*covState)
+	for g := range os.n {
+		t := int(remap[g])
+		s.grow(t + 1)
+		na, nb := s.n[t], os.n[g]
+		if nb == 0 {
+			continue
+		}
+		nn := na + nb
+		dx, dy := os.mx[g]-s.mx[t], os.my[g]-s.my[t]
+		s.cxy[t] += os.cxy[g] + dx*dy*na*nb/nn
+		s.mx[t] += dx * nb / nn
+		s.my[t] += dy * nb / nn
+		s.n[t] = nn
+	}
+}
+
+func (s *covState) result(ng int) []*table.Vector {
+	s.grow(ng)
+	out := table.NewVector(table.TypeReal, ng)
+	for g := 0; g < ng; g++ {
+		switch {
+		case s.n[g] == 0:
+			_ = out.Append(nil)
+		case s.pop:
+			_ = out.Append(s.cxy[g] / s.n[g])
+		case s.n[g] < 2:
+			_ = out.Append(0.0)
+		default:
+			_ = out.Append(s.cxy[g] / (s.n[g] - 1))
+		}
+	}
+	return []*table.Vector{out}
+}
+
+type bitState struct {
+	kind string
+	v    []int64
+	seen []bool
+}
+
+func (s *bitState) update(gids []int32, args []*table.Vector, n int) {
+	ng := maxGid(gids, n)
+	s.v, s.seen = growTo(s.v, ng), growTo(s.seen, ng)
+	for i := 0; i < n; i++ {
+		f, ok := at(args[0], i).(int64)
+		if !ok {
+			if v, isInt := at(args[0], i).(int32); isInt {
+				f, ok = int64(v), true
+			}
+		}
+		if !ok {
+			continue
+		}
+		s.fold(int(gids[i]), f)
+	}
+}
+
+func (s *bitState) fold(g int, x int64) {
+	if !s.seen[g] {
+		s.v[g], s.seen[g] = x, true
+		return
+	}
+	switch s.kind {
+	case "and":
+		s.v[g] &= x
+	case "or":
+		s.v[g] |= x
+	default:
+		s.v[g] ^= x
+	}
+}
+
+func (s *bitState) merge(o aggState, remap []int32) {
+	os := o.(*bitState)
+	for g := range os.v {
+		t := int(remap[g])
+		s.v, s.seen = growTo(s.v, t+1), growTo(s.seen, t+1)
+		if os.seen[g] {
+			s.fold(t, os.v[g])
+		}
+	}
+}
+
+func (s *bitState) result(ng int) []*table.Vector {
+	s.v, s.seen = growTo(s.v, ng), growTo(s.seen, ng)
+	out := table.NewVector(table.TypeLong, ng)
+	for g := 0; g < ng; g++ {
+		if s.seen[g] {
+			_ = out.Append(s.v[g])
+		} else {
+			_ = out.Append(nil)
+		}
+	}
+	return []*table.Vector{out}
 }

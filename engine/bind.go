@@ -971,6 +971,16 @@ func callName(e *syntax.CallExpr, row table.Schema) string {
 	if isAggregate(lname) {
 		class = "agg"
 	}
+	switch lname {
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
+		if len(e.Args) >= 2 {
+			return lname + "_" + exprName(e.Args[0]) + "_" + exprName(e.Args[1])
+		}
+	case "percentiles_array", "percentilesw_array":
+		if len(e.Args) >= 1 {
+			return "percentiles_" + exprName(e.Args[0])
+		}
+	}
 	rule, ok := nameRules[nameKey{class, lname}]
 	if !ok {
 		return ""

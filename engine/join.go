@@ -394,6 +394,11 @@ func (q *query) bindUnion(sc *scope, in node, op *syntax.UnionOp) (node, error) 
 			names[i] = fmt.Sprintf("union_arg%d", i)
 		}
 	}
+	return unionNode(inputs, names, kind, withSource), nil
+}
+
+// unionNode concatenates inputs by column name; names are the withsource values.
+func unionNode(inputs []node, names []string, kind, withSource string) node {
 	// Output columns: by name in order of first appearance; a name with several types
 	// becomes name_type for each.
 	type colInfo struct {
@@ -491,7 +496,7 @@ func (q *query) bindUnion(sc *scope, in node, op *syntax.UnionOp) (node, error) 
 			out.Columns = append(out.Columns, table.Column{Name: o.name, Type: o.t, Data: table.Concat(o.t, parts, lens)})
 		}
 		return out, nil
-	}}, nil
+	}}
 }
 
 // unionArgName is the withsource name of a union input: a table or let name, or the

@@ -63,6 +63,8 @@ func (q *query) bindSource(sc *scope, op syntax.Operator) (node, error) {
 		return q.bindUnion(sc, nil, op)
 	case *syntax.EvaluateOp:
 		return q.bindEvaluate(sc, nil, op, nil)
+	case *syntax.SearchOp:
+		return q.bindSearch(sc, nil, op)
 	}
 	return nil, unsupported(op, fmt.Sprintf("'%s' as a source", op.OpName()))
 }
@@ -274,6 +276,8 @@ func (q *query) bindOp(sc *scope, in node, op syntax.Operator, rest []syntax.Ope
 		return q.bindTopNested(sc, in, op)
 	case *syntax.ScanOp:
 		return q.bindScan(sc, in, op)
+	case *syntax.SearchOp:
+		return q.bindSearch(sc, in, op)
 	case *syntax.PartitionOp:
 		return q.bindPartition(sc, in, op)
 	case *syntax.SampleOp:
