@@ -358,23 +358,29 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 			d.sortCategories(catNum)
 		}
 	}()
-	index := map[string]int{} // series key -> index in d.series, or -1 when dropped
+	// series key -> index in d.series (or -1 when dropped), one map per y column so a
+	// row's lookup needs no string building
+	index := make([]map[string]int, len(ys))
+	for i := range index {
+		index[i] = map[string]int{}
+	}
 	get := func(key string, yi int) *series {
-		name := seriesName(key, d.yNames[yi], len(ser) > 0, len(ys) > 1)
-		k := name + "\x00" + d.yNames[yi]
-		if i, ok := index[k]; ok {
+		if i, ok := index[yi][key]; ok {
 			if i < 0 {
 				return nil
 			}
 			return d.series[i]
 		}
 		if len(d.series) >= maxSeries {
-			index[k] = -1
+			index[yi][key] = -1
 			d.dropped++
 			return nil
 		}
-		s := &series{name: name, yCol: yi}
-		index[k] = len(d.series)
+		s := &series{name: seriesName(key, d.yNames[yi], len(ser) > 0, len(ys) > 1), yCol: yi}
+		if len(ser) == 0 {
+			s.x, s.y = make([]float64, 0, n), make([]float64, 0, n) // one series per y column takes every row
+		}
+		index[yi][key] = len(d.series)
 		d.series = append(d.series, s)
 		return s
 	}
@@ -478,6 +484,12 @@ func seriesName(key, y string, hasSeries, manyY bool) string {
 func labelOf(v *table.Vector, r int) string {
 	if v == nil {
 		return "(null)"
+	}
+	if v.Type == table.TypeString && !v.Const { // the common case, without boxing the value
+		if s := v.Strs[r]; s != "" {
+			return s
+		}
+		return "(empty)"
 	}
 	if v.Type != table.TypeString && v.IsNull(r) {
 		return "(null)"
