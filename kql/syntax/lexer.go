@@ -82,7 +82,9 @@ func (lx *lexer) skipSpace() {
 			}
 		case c >= utf8.RuneSelf:
 			r, n := utf8.DecodeRuneInString(src[lx.pos:])
-			if r != utf8.RuneError && (unicode.IsSpace(r) || r == '\uFEFF') {
+			// zero-width and other format characters (U+200B, BOM) are blanks too, as
+			// for the official lexer
+			if r != utf8.RuneError && (unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)) {
 				lx.pos += n
 				continue
 			}
