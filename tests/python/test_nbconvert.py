@@ -6,10 +6,13 @@ import base64
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "examples" / "charts.ipynb"
@@ -30,6 +33,17 @@ def png_size(data):
     return struct.unpack(">II", data[16:24])
 
 
+BROWSER = ROOT / "tests" / "browser"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def page_path(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nbconvert")
+    export(out)
+    return out / "charts.html"
+
+
 def export(tmp_path, *extra):
     env = dict(os.environ)
     env.setdefault("JUPYTER_PATH", str(ROOT / ".venv" / "share" / "jupyter"))
@@ -43,8 +57,8 @@ def export(tmp_path, *extra):
     return (tmp_path / "charts.html").read_text()
 
 
-def test_nbconvert_html_holds_tables_and_charts(tmp_path):
-    page = export(tmp_path)
+def test_nbconvert_html_holds_tables_and_charts(page_path):
+    page = page_path.read_text()
 
     # tables: `print x = 6 * 7` and a SecurityEvent sample, typed headers with types on hover
     assert 'title="x: long"' in page
@@ -73,3 +87,27 @@ def test_every_kind_in_the_notebook():
             "scatterchart", "piechart", "anomalychart", "card", "ladderchart", "timepivot",
             "pivotchart", "treemap"}
     assert want <= kinds, f"missing: {sorted(want - kinds)}"
+
+
+def test_page_in_chromium(page_path, tmp_path):
+    """The exported page in Debian's Chromium: every image loads at its size. Set
+    KQL_SCREENSHOT_DIR to keep the screenshots (the whole page and viewport slices) to look at."""
+    if shutil.which("node") is None or not Path(CHROMIUM).exists():
+        pytest.skip("needs node and Chromium (apt-get install nodejs chromium)")
+    if not (BROWSER / "node_modules" / "playwright-core").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BROWSER, check=True, timeout=600)
+    shots = Path(os.environ.get("KQL_SCREENSHOT_DIR", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["node", "screenshot.mjs", str(page_path), str(shots / "charts.png")],
+        cwd=BROWSER, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    charts = chart_cells()
+    assert found["broken"] == 0
+    assert found["images"] == len(charts)
+    assert all(w == 900 for w, _ in found["imageSizes"])
+    assert found["tables"] >= 3
+    assert found["scripts"] == 0, "outputs must not carry scripts"
+    assert (shots / "charts.png").stat().st_size > 100_000
