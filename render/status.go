@@ -12,6 +12,7 @@ type Status struct {
 	Elapsed   time.Duration
 	Records   int64    // rows of the result
 	Running   bool     // the query is still running: "Running (00:03.215)..."
+	Failed    bool     // the query failed (its error is shown on its own): "Failed (00:01.002)"
 	Truncated bool     // the service cut the result short
 	Partial   bool     // the service reported a partial result (a partial error)
 	Warnings  []string // further lines, shown as warnings
@@ -32,9 +33,12 @@ func FormatElapsed(d time.Duration) string {
 
 // lines returns the status line and its warnings, as text.
 func (s Status) lines() (head string, warnings []string) {
-	if s.Running {
+	switch {
+	case s.Failed:
+		head = fmt.Sprintf("Failed (%s)", FormatElapsed(s.Elapsed))
+	case s.Running:
 		head = fmt.Sprintf("Running (%s)...", FormatElapsed(s.Elapsed))
-	} else {
+	default:
 		head = fmt.Sprintf("Done (%s): %d records", FormatElapsed(s.Elapsed), s.Records)
 	}
 	if s.Truncated {

@@ -149,6 +149,7 @@ func TestStatusLine(t *testing.T) {
 		{Status{Elapsed: 83*time.Second + 5*time.Millisecond, Records: 500000, Truncated: true},
 			"Done (01:23.005): 500000 records\nWarning: the result was truncated by the service; narrow the query (where, summarize, take) to see all of it"},
 		{Status{Elapsed: 2*time.Hour + 3*time.Second, Running: true}, "Running (2:00:03.000)..."},
+		{Status{Elapsed: 1002 * time.Millisecond, Failed: true, Running: true}, "Failed (00:01.002)"},
 		{Status{Records: 3, Partial: true, Warnings: []string{"x <b>"}},
 			"Done (00:00.000): 3 records\nWarning: partial result: the service reported an error after returning some rows\nWarning: x <b>"},
 	}
