@@ -125,6 +125,12 @@ func Chart(t *table.Table, spec *table.RenderSpec, opts ChartOptions) (b Bundle,
 		opts.Height = DefaultCardHeight // a number needs no half-screen of white
 	}
 	opts = opts.norm()
+	// Services spell properties as they like ("Hidden", "Stacked"); compare in lower case
+	// on a copy, so the caller's spec stays as it was.
+	sp := *spec
+	sp.Visualization, sp.Kind, sp.Legend = viz, strings.ToLower(sp.Kind), strings.ToLower(sp.Legend)
+	sp.YSplit, sp.XAxis, sp.YAxis = strings.ToLower(sp.YSplit), strings.ToLower(sp.XAxis), strings.ToLower(sp.YAxis)
+	spec = &sp
 	w := vg.Length(opts.Width) * vg.Inch / 96
 	h := vg.Length(opts.Height) * vg.Inch / 96
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(int(opts.DPI+0.5)), vgimg.UseBackgroundColor(colBackdrop))

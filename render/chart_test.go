@@ -479,3 +479,14 @@ func TestOddInputs(t *testing.T) {
 		}
 	}
 }
+
+func TestPropertyCase(t *testing.T) {
+	spec := table.RenderSpec{Visualization: "TimeChart", Legend: "Hidden"}
+	_, img := chartImage(t, timeSeries(t), spec, ChartOptions{})
+	if darkIn(img, image.Rect(820, 0, 900, 100)) > 0 {
+		t.Error("Legend=Hidden still draws the legend")
+	}
+	if spec.Legend != "Hidden" || spec.Visualization != "TimeChart" {
+		t.Error("Chart changed the caller's spec")
+	}
+}
