@@ -135,9 +135,7 @@ func typeErr(name string, i int, want string, got table.Type) error {
 	return fmt.Errorf("%s(): argument %d must be %s, got %s", name, i+1, want, got)
 }
 
-func isStringish(t table.Type) bool { return t == table.TypeString || t == table.TypeDynamic }
-func isNumeric(t table.Type) bool   { return t.Numeric() }
-func isNumish(t table.Type) bool    { return t.Numeric() || t == table.TypeDynamic }
+func isNumish(t table.Type) bool { return t.Numeric() || t == table.TypeDynamic }
 
 // ---- vector helpers ----
 

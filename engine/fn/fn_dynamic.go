@@ -63,10 +63,6 @@ func dynEqual(a, b any) bool {
 	return false
 }
 
-func dynFn(name string, min, max int, f rowFn) {
-	_ = name
-}
-
 // typeOrder sorts dynamic values of different kinds: numbers, then strings, and so on.
 func typeOrder(x any) int {
 	switch x.(type) {

@@ -11,14 +11,6 @@ func fixedCols(names []string, types []table.Type) func([]Arg) ([]string, []tabl
 	return func([]Arg) ([]string, []table.Type) { return names, types }
 }
 
-func realTypes(n int) []table.Type {
-	t := make([]table.Type, n)
-	for i := range t {
-		t[i] = table.TypeReal
-	}
-	return t
-}
-
 func dynTypes(n int) []table.Type {
 	t := make([]table.Type, n)
 	for i := range t {

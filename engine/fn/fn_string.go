@@ -30,24 +30,6 @@ func bindStr1(name string, f func(string) string) binder {
 	}
 }
 
-func upperStr(s string) string {
-	if isASCII(s) {
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c >= 'a' && c <= 'z' {
-				b := []byte(s)
-				for j := i; j < len(b); j++ {
-					if b[j] >= 'a' && b[j] <= 'z' {
-						b[j] -= 32
-					}
-				}
-				return string(b)
-			}
-		}
-		return s
-	}
-	return strings.ToUpper(s)
-}
-
 // strLong binds a string -> long function.
 func bindStrLong(name string, f func(string) int64) binder {
 	return func(args []Arg) (table.Type, Impl, error) {

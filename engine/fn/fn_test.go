@@ -37,9 +37,6 @@ func evalOne(t *testing.T, f *Func, args ...any) (table.Type, any) {
 	return rt, out.At(0)
 }
 
-// typedNull is a null of a given type for test arguments.
-type typedNull table.Type
-
 func typeOfGo(x any) table.Type {
 	switch x.(type) {
 	case bool:

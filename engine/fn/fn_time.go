@@ -539,13 +539,6 @@ func formatTimeSpan(ts table.TimeSpan, f string) string {
 	return b.String()
 }
 
-func int32Of(x any) any {
-	if i, ok := x.(int64); ok {
-		return i
-	}
-	return x
-}
-
 func registerTime(r *registry) {
 	r.fn("now", func(args []Arg) (table.Type, Impl, error) {
 		if err := argc("now", args, 0, 1); err != nil {

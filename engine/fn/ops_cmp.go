@@ -343,11 +343,11 @@ func compareValues(x, y any) (int, bool) {
 			return strings.Compare(string(xv), strings.ToLower(yv)), true
 		}
 	case []any, map[string]any:
-		switch y.(type) {
+		switch yv := y.(type) {
 		case []any, map[string]any:
-			return strings.Compare(DynamicJSON(xv), DynamicJSON(y)), true
+			return strings.Compare(DynamicJSON(xv), DynamicJSON(yv)), true
 		case string:
-			return strings.Compare(DynamicJSON(xv), y.(string)), true
+			return strings.Compare(DynamicJSON(xv), yv), true
 		}
 	}
 	return 0, false
