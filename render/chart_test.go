@@ -486,6 +486,9 @@ func TestPropertyCase(t *testing.T) {
 	if darkIn(img, image.Rect(820, 0, 900, 100)) > 0 {
 		t.Error("Legend=Hidden still draws the legend")
 	}
+	if _, err := Chart(timeSeries(t), &spec, ChartOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	if spec.Legend != "Hidden" || spec.Visualization != "TimeChart" {
 		t.Error("Chart changed the caller's spec")
 	}
