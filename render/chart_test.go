@@ -493,3 +493,22 @@ func TestPropertyCase(t *testing.T) {
 		t.Error("Chart changed the caller's spec")
 	}
 }
+
+// TestDeterministic: docs builds need byte-stable pages, so the same result must give the
+// same PNG bytes every time.
+func TestDeterministic(t *testing.T) {
+	for _, k := range []string{"timechart", "piechart", "treemap", "columnchart", "scatterchart"} {
+		tb := timeSeries(t)
+		if k == "piechart" || k == "treemap" {
+			tb = categories(t, 20)
+		}
+		a, err := Chart(tb, &table.RenderSpec{Visualization: k}, ChartOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := Chart(tb, &table.RenderSpec{Visualization: k}, ChartOptions{})
+		if a.Data[MIMEPNG] != b.Data[MIMEPNG] || a.Text() != b.Text() {
+			t.Errorf("%s: two renderings differ", k)
+		}
+	}
+}
