@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/kqlkernel/kqlkernel/table"
@@ -293,8 +294,8 @@ func registerMisc(r *registry) {
 	}
 	r.fn("base64_decode_tostring", fixed("base64_decode_tostring", 1, 1, table.TypeString, func(a []any) any {
 		b, ok := decode(ToStringValue(a[0]))
-		if !ok {
-			return ""
+		if !ok || !utf8.Valid(b) {
+			return "" // Kusto gives an empty result for text that is not UTF-8
 		}
 		return string(b)
 	}), "base64_decodestring")
