@@ -7,10 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/backend/connstr"
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/kernel"
 	"github.com/kqlkernel/kqlkernel/server"
+	"github.com/kqlkernel/kqlkernel/table"
 )
 
 const serveKey = "SERVE-SECRET-KEY-123"
@@ -165,5 +168,42 @@ func TestServiceSchemaCompletion(t *testing.T) {
 	b, ok := in.Inspect(context.Background(), "SecurityEvent", 3, 0)
 	if !ok || !strings.Contains(textOf(b), "SecurityEvent (table)") || !strings.Contains(textOf(b), "EventID") {
 		t.Errorf("inspect via the service: %v %q", ok, textOf(b))
+	}
+}
+
+// partialService stands in for a Log Analytics workspace that returns rows and a partial
+// error (the embedded engine never produces partial results, so there is nothing real to
+// run for this case).
+type partialService struct{}
+
+func (partialService) Query(ctx context.Context, req backend.Request) (*backend.Response, error) {
+	t := table.New("PrimaryResult", table.Schema{{Name: "n", Type: table.TypeLong}})
+	for i := range 3 {
+		_ = t.AppendRow(int64(i))
+	}
+	return &backend.Response{Tables: []*table.Table{t}, Partial: &loganalytics.Error{StatusCode: 200, Code: "PartialError",
+		Message: "There were some errors when processing your query.", InnerCode: "E_QUERY_RESULT_SET_TOO_LARGE",
+		InnerMessage: "Query result set has exceeded the internal record count limit 3", Offset: -1}}, nil
+}
+func (partialService) Schema(context.Context) (*backend.Schema, error) { return &backend.Schema{}, nil }
+func (partialService) Describe() string                                { return "partial@loganalytics" }
+
+func TestPartialResultShowsRowsAndError(t *testing.T) {
+	in, err := New(Config{Getenv: func(string) string { return "" }, Connect: func(connstr.Conn, func(context.Context, string)) (backend.Backend, error) {
+		return partialService{}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, in, &recorder{}, "%kql loganalytics://workspace='w';anonymous;alias='p'")
+	out := &recorder{}
+	b := run(t, in, out, "T | take 10")
+	if textOf(b) != "n\n-\n0\n1\n2" {
+		t.Errorf("rows: %q", textOf(b))
+	}
+	all := out.all()
+	if !strings.Contains(all, "Done (") || !strings.Contains(all, "3 records") || !strings.Contains(all, "partial result") ||
+		!strings.Contains(all, "Partial result") || !strings.Contains(all, "E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Errorf("status and error:\n%s", all)
 	}
 }
