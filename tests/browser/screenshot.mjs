@@ -2,7 +2,10 @@
 // person can look at what users see. Prints what it found on the page as JSON and exits
 // non-zero when an image failed to load.
 //
-//   node screenshot.mjs PAGE.html OUT.png [--width 1280] [--dark]
+//   node screenshot.mjs PAGE.html|URL OUT.png [--width 1280] [--dark] [--wait CSS-SELECTOR]
+//
+// A URL (a running JupyterLab, say) is opened as it is; --wait waits for an element (the
+// first rendered output) before the screenshot.
 //
 // OUT.png is the whole page; OUT-1.png, OUT-2.png, ... are viewport-high slices of it,
 // small enough to view one at a time.
@@ -16,10 +19,11 @@ const opt = (name, def) => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1] === '--width'));
+const valued = ['--width', '--wait'];
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && valued.includes(args[i - 1])));
 const [input, output = 'screenshot.png'] = positional;
 if (!input) {
-  console.error('usage: node screenshot.mjs PAGE.html OUT.png [--width 1280] [--dark]');
+  console.error('usage: node screenshot.mjs PAGE.html|URL OUT.png [--width 1280] [--dark] [--wait SELECTOR]');
   process.exit(2);
 }
 const width = Number(opt('--width', '1280'));
@@ -36,7 +40,13 @@ try {
     viewport: { width, height },
     colorScheme: flag('--dark') ? 'dark' : 'light',
   });
-  await page.goto(pathToFileURL(resolve(input)).href, { waitUntil: 'load', timeout: 60000 });
+  const url = /^https?:/.test(input) ? input : pathToFileURL(resolve(input)).href;
+  await page.goto(url, { waitUntil: 'load', timeout: 60000 });
+  const wait = opt('--wait', '');
+  if (wait) {
+    await page.waitForSelector(wait, { timeout: 120000 });
+    await page.waitForTimeout(2000); // let the rest of the outputs lay out
+  }
   const found = await page.evaluate(() => {
     const imgs = [...document.querySelectorAll('img')];
     return {
