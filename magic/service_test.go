@@ -207,3 +207,37 @@ func TestPartialResultShowsRowsAndError(t *testing.T) {
 		t.Errorf("status and error:\n%s", all)
 	}
 }
+
+// signInService asks for a device-code sign-in on its first query, as azidentity's
+// DeviceCodeCredential does through loganalytics.Options.Prompt.
+type signInService struct {
+	partialService
+	prompt func(context.Context, string)
+}
+
+func (s signInService) Query(ctx context.Context, req backend.Request) (*backend.Response, error) {
+	s.prompt(ctx, "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD1234 to authenticate.")
+	t := table.New("PrimaryResult", table.Schema{{Name: "n", Type: table.TypeLong}})
+	_ = t.AppendRow(int64(1))
+	return &backend.Response{Tables: []*table.Table{t}}, nil
+}
+
+func TestDeviceCodePromptInTheCell(t *testing.T) {
+	var got connstr.Conn
+	in, err := New(Config{Getenv: func(string) string { return "" }, Connect: func(c connstr.Conn, prompt func(context.Context, string)) (backend.Backend, error) {
+		got = c
+		return signInService{prompt: prompt}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, in, &recorder{}, "%kql loganalytics://code;tenant='t1';workspace='w';alias='dc'")
+	if got.Auth != connstr.AuthDeviceCode || got.Tenant != "t1" {
+		t.Errorf("connection passed to the factory: %+v", got)
+	}
+	out := &recorder{}
+	run(t, in, out, "T | take 1")
+	if !strings.Contains(out.all(), "stream:stdout: To sign in") || !strings.Contains(out.all(), "ABCD1234") {
+		t.Errorf("the device code is not in the cell:\n%s", out.all())
+	}
+}
