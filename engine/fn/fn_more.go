@@ -388,7 +388,7 @@ func registerMore(r *registry) {
 		return sxy / math.Sqrt(sxx*syy)
 	}))
 	// Geo basics (points and geohash); polygons, S2 and H3 are not implemented yet.
-	r.fn("geo_distance_2points", fixedNull("geo_distance_2points", 4, 4, table.TypeReal, func(a []any) any {
+	r.fn("geo_distance_2points", fixedNull("geo_distance_2points", 4, 5, table.TypeReal, func(a []any) any {
 		var v [4]float64
 		for i := range v {
 			f, ok := numReal(normDyn(a[i]))

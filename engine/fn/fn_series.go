@@ -184,7 +184,7 @@ func registerSeries(r *registry) {
 		}
 		return s
 	}))
-	r.fn("series_cosine_similarity", fixed("series_cosine_similarity", 2, 2, table.TypeReal, func(a []any) any {
+	r.fn("series_cosine_similarity", fixed("series_cosine_similarity", 2, 4, table.TypeReal, func(a []any) any {
 		x, ok1 := seriesOf(a[0])
 		y, ok2 := seriesOf(a[1])
 		if !ok1 || !ok2 {

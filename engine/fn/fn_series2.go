@@ -364,7 +364,7 @@ func registerSeries2(r *registry) {
 	isLinefit := func(a []any, i int) bool {
 		return len(a) > i && ToStringValue(a[i]) == "linefit"
 	}
-	r.tuple("series_decompose", fixed("series_decompose", 1, 4, table.TypeDynamic, func(a []any) any {
+	r.tuple("series_decompose", fixed("series_decompose", 1, 5, table.TypeDynamic, func(a []any) any {
 		y, ok := seriesOf(a[0])
 		if !ok {
 			return nil
@@ -372,7 +372,7 @@ func registerSeries2(r *registry) {
 		b, s, t, res := decompose(y, periodArg(a, 1), isLinefit(a, 2))
 		return []any{seriesToDyn(b), seriesToDyn(s), seriesToDyn(t), seriesToDyn(res)}
 	}), fixedCols([]string{"baseline", "seasonal", "trend", "residual"}, dynTypes(4)))
-	r.tuple("series_decompose_anomalies", fixed("series_decompose_anomalies", 1, 6, table.TypeDynamic, func(a []any) any {
+	r.tuple("series_decompose_anomalies", fixed("series_decompose_anomalies", 1, 7, table.TypeDynamic, func(a []any) any {
 		y, ok := seriesOf(a[0])
 		if !ok {
 			return nil
@@ -416,7 +416,7 @@ func registerSeries2(r *registry) {
 		}
 		return seriesToDyn(out)
 	}))
-	r.fn("series_outliers", fixed("series_outliers", 1, 5, table.TypeDynamic, func(a []any) any {
+	r.fn("series_outliers", fixed("series_outliers", 1, 6, table.TypeDynamic, func(a []any) any {
 		y, ok := seriesOf(a[0])
 		if !ok {
 			return nil

@@ -687,8 +687,8 @@ func registerTime(r *registry) {
 		}
 		return formatTimeSpan(d, ToStringValue(a[1]))
 	}))
-	r.fn("make_datetime", fixedNull("make_datetime", 3, 7, table.TypeDateTime, func(a []any) any {
-		var p [6]int64
+	r.fn("make_datetime", fixedNull("make_datetime", 1, 6, table.TypeDateTime, func(a []any) any {
+		p := [6]int64{0, 1, 1} // month and day default to 1
 		var sec float64
 		for i, x := range a {
 			if i == 5 {
@@ -721,7 +721,7 @@ func registerTime(r *registry) {
 		}
 		return d + table.DateTime(math.Round(sec*float64(table.Second)))
 	}))
-	r.fn("make_timespan", fixedNull("make_timespan", 2, 4, table.TypeTimeSpan, func(a []any) any {
+	r.fn("make_timespan", fixedNull("make_timespan", 1, 4, table.TypeTimeSpan, func(a []any) any {
 		vals := make([]float64, len(a))
 		for i, x := range a {
 			f, ok := toRealV(normDyn(x))
@@ -732,6 +732,8 @@ func registerTime(r *registry) {
 		}
 		var d, h, m, s float64
 		switch len(vals) {
+		case 1:
+			h = vals[0]
 		case 2:
 			h, m = vals[0], vals[1]
 		case 3:
