@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -95,3 +96,47 @@ func TestResponseGolden(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// TestV1Layout pins the Kusto v1 layout served for `Prefer: ai.response-thinning=false`
+// (Kqlmagic): data tables, @ExtendedProperties with the render, the table of contents last.
+func TestV1Layout(t *testing.T) {
+	tb := table.New("PrimaryResult", table.Schema{{Name: "n", Type: table.TypeLong}, {Name: "d", Type: table.TypeDynamic}})
+	dyn, _ := table.ParseDynamic(`{"a":1}`)
+	if err := tb.AppendRow(int64(9007199254740993), dyn); err != nil {
+		t.Fatal(err)
+	}
+	b := appendV1(nil, []*table.Table{tb}, &table.RenderSpec{Visualization: "piechart", Title: "T"}, errString("cut short"))
+	var v struct {
+		Tables []struct {
+			TableName string
+			Columns   []struct{ ColumnName, DataType, ColumnType string }
+			Rows      []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	if len(v.Tables) != 3 || v.Tables[0].TableName != "Table_0" || v.Tables[2].TableName != "Table_2" {
+		t.Fatalf("tables: %s", b)
+	}
+	c := v.Tables[0].Columns
+	if c[0].DataType != "Int64" || c[0].ColumnType != "long" || c[1].DataType != "Object" || c[1].ColumnType != "dynamic" {
+		t.Fatalf("columns: %+v", c)
+	}
+	if string(v.Tables[0].Rows[0]) != `[9007199254740993,"{\"a\":1}"]` || string(v.Tables[0].Rows[1]) != `{"Exceptions":["cut short"]}` {
+		t.Fatalf("rows: %s", b)
+	}
+	var props []string
+	if err := json.Unmarshal(v.Tables[1].Rows[0], &props); err != nil || !strings.HasPrefix(props[0], `{"Visualization":"piechart","Title":"T",`) {
+		t.Fatalf("extended properties: %s", v.Tables[1].Rows[0])
+	}
+	var toc [][]any
+	for _, r := range v.Tables[2].Rows {
+		var row []any
+		_ = json.Unmarshal(r, &row)
+		toc = append(toc, row)
+	}
+	if len(toc) != 2 || toc[0][1] != "QueryResult" || toc[0][2] != "PrimaryResult" || toc[1][1] != "QueryProperties" || toc[1][2] != "@ExtendedProperties" {
+		t.Fatalf("table of contents: %v", toc)
+	}
+}

@@ -120,7 +120,11 @@ func jsonErrorText(err error) string {
 // preferences are the Prefer header's options.
 type preferences struct {
 	Render, Statistics bool
-	Wait               time.Duration // 0: the default
+	// Unthinned asks for Kusto's v1 layout ({"Tables":[{"TableName","Columns":[{"ColumnName",
+	// "DataType","ColumnType"}],"Rows"}], ..., table of contents}): `ai.response-thinning=false`,
+	// which Kqlmagic sends.
+	Unthinned bool
+	Wait      time.Duration // 0: the default
 }
 
 // parsePrefer reads `Prefer: wait=600, include-render=true,include-statistics=true` (the
@@ -137,6 +141,8 @@ func parsePrefer(values []string) preferences {
 				p.Render = strings.EqualFold(val, "true")
 			case "include-statistics":
 				p.Statistics = strings.EqualFold(val, "true")
+			case "ai.response-thinning":
+				p.Unthinned = strings.EqualFold(val, "false")
 			case "wait":
 				if n, err := strconv.Atoi(val); err == nil && n > 0 {
 					p.Wait = time.Duration(min(n, 3600)) * time.Second

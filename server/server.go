@@ -192,7 +192,23 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	if tables == nil {
 		tables = []*table.Table{}
 	}
+	if rec, ok := w.(*statusRecorder); ok {
+		rows := 0
+		for _, t := range tables {
+			rows += t.Rows()
+		}
+		rec.note = fmt.Sprintf(" %d rows", rows)
+	}
 	b := make([]byte, 0, 4096)
+	if prefs.Unthinned {
+		var render *table.RenderSpec
+		if resp.Render != nil && resp.Render.Visualization != "" {
+			render = resp.Render // Kqlmagic asks for no include-render; v1 always carries it
+		}
+		b = appendV1(b, tables, render, resp.Partial)
+		s.writeJSON(w, r, http.StatusOK, b)
+		return
+	}
 	b = append(b, '{')
 	b = appendTables(b, tables)
 	if prefs.Render && resp.Render != nil && resp.Render.Visualization != "" {
@@ -210,13 +226,6 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	b = append(b, '}')
 	if pa := prefs.applied(wait); pa != "" {
 		w.Header().Set("Preference-Applied", pa)
-	}
-	if rec, ok := w.(*statusRecorder); ok {
-		rows := 0
-		for _, t := range tables {
-			rows += t.Rows()
-		}
-		rec.note = fmt.Sprintf(" %d rows", rows)
 	}
 	s.writeJSON(w, r, http.StatusOK, b)
 }

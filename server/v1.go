@@ -1,0 +1,146 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/kqlkernel/kqlkernel/table"
+)
+
+// appendV1 writes Kusto's v1 response layout, which the service returns for
+// `Prefer: ai.response-thinning=false` (Kqlmagic's request):
+//
+//	{"Tables":[{"TableName":"Table_0","Columns":[{"ColumnName":..,"DataType":"Int64","ColumnType":"long"}],"Rows":[..]},
+//	  ... the @ExtendedProperties table (render) ..., the table of contents last]}
+//
+// A partial error is a {"Exceptions":[...]} object after the rows of the first table.
+func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial error) []byte {
+	type tocRow struct{ kind, name string }
+	var toc []tocRow
+	b = append(b, `{"Tables":[`...)
+	n := 0
+	for i, t := range tables {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"TableName":`...)
+		b = appendString(b, "Table_"+strconv.Itoa(n))
+		b = append(b, `,"Columns":[`...)
+		for j, c := range t.Columns {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"ColumnName":`...)
+			b = appendString(b, c.Name)
+			b = append(b, `,"DataType":`...)
+			b = appendString(b, c.Type.DotNetName())
+			b = append(b, `,"ColumnType":`...)
+			b = appendString(b, c.Type.String())
+			b = append(b, '}')
+		}
+		b = append(b, `],"Rows":[`...)
+		rows := t.Rows()
+		for r := 0; r < rows; r++ {
+			if r > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			for j, c := range t.Columns {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendValue(b, c.Type, c.Data.At(r))
+			}
+			b = append(b, ']')
+		}
+		if i == 0 && partial != nil {
+			if rows > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"Exceptions":[`...)
+			b = appendString(b, partial.Error())
+			b = append(b, "]}"...)
+		}
+		b = append(b, "]}"...)
+		toc = append(toc, tocRow{"QueryResult", t.Name})
+		n++
+	}
+	if render != nil && render.Visualization != "" {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"TableName":`...)
+		b = appendString(b, "Table_"+strconv.Itoa(n))
+		b = append(b, `,"Columns":[{"ColumnName":"Value","DataType":"String","ColumnType":"string"}],"Rows":[[`...)
+		b = appendString(b, string(visualizationV1(render)))
+		b = append(b, "]]}"...)
+		toc = append(toc, tocRow{"QueryProperties", "@ExtendedProperties"})
+		n++
+	}
+	if n > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, `{"TableName":`...)
+	b = appendString(b, "Table_"+strconv.Itoa(n))
+	b = append(b, `,"Columns":[{"ColumnName":"Ordinal","DataType":"Int64","ColumnType":"long"},{"ColumnName":"Kind","DataType":"String","ColumnType":"string"},{"ColumnName":"Name","DataType":"String","ColumnType":"string"},{"ColumnName":"Id","DataType":"String","ColumnType":"string"},{"ColumnName":"PrettyName","DataType":"String","ColumnType":"string"}],"Rows":[`...)
+	for i, r := range toc {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, ',')
+		b = appendString(b, r.kind)
+		b = append(b, ',')
+		b = appendString(b, r.name)
+		b = append(b, ',')
+		b = appendString(b, newCorrelationID())
+		b = append(b, `,""]`...)
+	}
+	return append(b, "]}]}"...)
+}
+
+// visualizationV1 is the render spec as Kusto's @ExtendedProperties value: PascalCase
+// properties, "Visualization" first.
+func visualizationV1(r *table.RenderSpec) []byte {
+	str := func(b []byte, key, v string) []byte {
+		b = append(b, ',', '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		if v == "" {
+			return append(b, "null"...)
+		}
+		return appendString(b, v)
+	}
+	b := []byte(`{"Visualization":`)
+	b = appendString(b, r.Visualization)
+	b = str(b, "Title", r.Title)
+	b = str(b, "XColumn", r.XColumn)
+	b = str(b, "Series", strings.Join(r.Series, ","))
+	b = str(b, "YColumns", strings.Join(r.YColumns, ","))
+	b = str(b, "AnomalyColumns", strings.Join(r.AnomalyColumns, ","))
+	b = str(b, "XTitle", r.XTitle)
+	b = str(b, "YTitle", r.YTitle)
+	b = str(b, "XAxis", r.XAxis)
+	b = str(b, "YAxis", r.YAxis)
+	b = str(b, "Legend", r.Legend)
+	b = str(b, "YSplit", r.YSplit)
+	b = append(b, `,"Accumulate":`...)
+	b = strconv.AppendBool(b, r.Accumulate)
+	b = append(b, `,"IsQuerySorted":false`...)
+	b = str(b, "Kind", r.Kind)
+	for _, p := range []struct {
+		key string
+		v   *float64
+	}{{"Ymin", r.YMin}, {"Ymax", r.YMax}} {
+		b = append(b, ',', '"')
+		b = append(b, p.key...)
+		b = append(b, '"', ':')
+		if p.v == nil {
+			b = append(b, `"NaN"`...)
+		} else {
+			b = appendReal(b, *p.v)
+		}
+	}
+	return append(b, '}')
+}
