@@ -186,10 +186,6 @@ func (c *chart) style(size vg.Length, clr color.Color, bold bool) text.Style {
 	return text.Style{Color: clr, Font: f, Handler: c.hdlr, XAlign: draw.XLeft, YAlign: draw.YBottom}
 }
 
-func (c *chart) textWidth(sty text.Style, s string) vg.Length {
-	return sty.Width(s)
-}
-
 // frame draws the title (top) and notes (bottom) and returns the space between them.
 func (c *chart) frame() draw.Canvas {
 	area := c.dc
