@@ -6,7 +6,6 @@
 package renderbench
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/kqlkernel/kqlkernel/render"
@@ -131,7 +131,6 @@ func BenchmarkPeerGonumLine5k(b *testing.B) {
 		}
 		p.Add(l)
 		c := vgimg.New(vg.Length(900)*vg.Inch/96, vg.Length(450)*vg.Inch/96)
-		p.Draw(drawCanvas(c))
+		p.Draw(draw.New(c))
 	}
-	_ = math.Pi
 }
