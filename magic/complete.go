@@ -132,7 +132,7 @@ func (in *Interpreter) candidates(ctx context.Context, query string) [][]string 
 	out := []string{}
 	src := ""
 	if stmt[0].kind == tIdent {
-		src = stmt[0].text
+		src = resolveSource(in.params, query, stmt[0].text)
 	}
 	for _, t := range schemaTables(schema) {
 		if src == "" || t.Name == src {
@@ -159,6 +159,30 @@ func (in *Interpreter) candidates(ctx context.Context, query string) [][]string 
 	funcs = append(funcs, fn.Names()...)
 	funcs = append(funcs, "and", "or", "not", "by", "on", "has", "contains", "startswith", "endswith", "in", "between", "asc", "desc")
 	return [][]string{lets, out, funcs, tableNames(schema)}
+}
+
+// resolveSource follows `let name = Source ...` (in the query or the session parameters)
+// to the table a pipeline starts from, so `let T = SecurityEvent | ...; T | where E`
+// completes SecurityEvent's columns.
+func resolveSource(params []param, query, name string) string {
+	text := query
+	for _, p := range params {
+		text = p.text + ";\n" + text
+	}
+	toks := scan(text)
+	for range 8 {
+		next := ""
+		for i := 0; i+3 < len(toks); i++ {
+			if toks[i].text == "let" && toks[i+1].text == name && toks[i+2].text == "=" && toks[i+3].kind == tIdent {
+				next = toks[i+3].text
+			}
+		}
+		if next == "" || next == name {
+			return name
+		}
+		name = next
+	}
+	return name
 }
 
 func inSummarize(stmt []tok) bool {

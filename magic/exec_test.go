@@ -406,6 +406,7 @@ func TestComplete(t *testing.T) {
 		{"%%kql -dl 5\nSecurityEvent | pro", -1, "project", 28},
 		{"let ü = 1;\nprint üx = 1 | ext", -1, "extend", 26},
 		{"SecurityEv | take 1", 10, "SecurityEvent", 0},
+		{"let T = SecurityEvent | where EventID == 4624;\nT | project Acc", -1, "Account", 59},
 	}
 	for _, tt := range tests {
 		cur := tt.cursor
