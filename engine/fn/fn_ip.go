@@ -355,7 +355,7 @@ func registerIP(r *registry) {
 		}
 		return ipv4InText(ToStringValue(a[0]), func(ip uint32, _ string) bool { return want[ip] })
 	}))
-	r.fn("ipv4_netmask_suffix", fixedNull("ipv4_netmask_suffix", 1, 1, table.TypeInt, func(a []any) any {
+	r.fn("ipv4_netmask_suffix", fixedNull("ipv4_netmask_suffix", 1, 1, table.TypeLong, func(a []any) any {
 		_, p, ok := parseIPv4(ToStringValue(a[0]))
 		if !ok {
 			return nil
