@@ -240,6 +240,9 @@ func TestConnectionsListAndSecrets(t *testing.T) {
 	if !strings.Contains(list, "* demo@local") || !strings.Contains(list, "  myworkspace@loganalytics") {
 		t.Errorf("--list should star the current connection:\n%s", list)
 	}
+	if b := run(t, in, &recorder{}, "%kql"); textOf(b) != " * demo@local" {
+		t.Errorf("bare %%kql: %q", textOf(b))
+	}
 	// Switch by alias.
 	run(t, in, &recorder{}, "%kql myworkspace@loganalytics")
 	if in.current.conn.Alias != "myworkspace" {

@@ -256,6 +256,12 @@ func (in *Interpreter) runUnit(ctx context.Context, u unit, out kernel.Output, s
 			return textBundle(" * " + target.conn.Name()), nil
 		case len(u.head.opts) > 0:
 			return in.setDefaults(u.head.opts)
+		case u.magic:
+			// A bare %kql names the current connection, as Kqlmagic does.
+			if in.current == nil {
+				return textBundle(" * demo@local (no connection: queries run on the local demo workspace)"), nil
+			}
+			return textBundle(" * " + in.current.conn.Name()), nil
 		}
 		return nil, nil
 	}
