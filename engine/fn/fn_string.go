@@ -48,20 +48,12 @@ func bindStrLong(name string, f func(string) int64) binder {
 	}
 }
 
+// runeLen is strlen(): Kusto counts Unicode code points.
 func runeLen(s string) int64 {
 	if isASCII(s) {
 		return int64(len(s))
 	}
-	// .NET counts UTF-16 code units; astral characters count twice.
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return int64(n)
+	return int64(utf8.RuneCountInString(s))
 }
 
 func substringRunes(s string, start, length int64, hasLen bool) string {

@@ -246,6 +246,9 @@ func TestFunctions(t *testing.T) {
 		{"not", []any{true}, B, false},
 		// strings
 		{"strlen", []any{"héllo"}, L, int64(5)},
+		{"strlen", []any{"⒦⒰⒮⒯⒪"}, L, int64(5)},
+		{"strlen", []any{"C\u0327edilla"}, L, int64(8)},
+		{"strlen", []any{"\U0001F600"}, L, int64(1)},
 		{"string_size", []any{"héllo"}, L, int64(6)},
 		{"tolower", []any{"ABC"}, S, "abc"},
 		{"toupper", []any{"abc"}, S, "ABC"},
