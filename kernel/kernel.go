@@ -29,6 +29,9 @@ type Config struct {
 	// SubscriberWait bounds the wait for the first IOPub subscriber before the first reply
 	// (front ends such as VS Code subscribe late). 0 means 2 s; negative means no wait.
 	SubscriberWait time.Duration
+	// HandshakeTimeout bounds a new connection's ZMTP handshake; 0 means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 	// Linger is how long to wait after the last IOPub message before closing sockets at
 	// exit: zmq4 sends asynchronously and has no linger of its own. 0 means 100 ms.
 	Linger time.Duration
@@ -85,6 +88,12 @@ func New(cfg Config) (*Kernel, error) {
 	if cfg.SubscriberWait == 0 {
 		cfg.SubscriberWait = 2 * time.Second
 	}
+	if cfg.MaxMessageSize <= 0 {
+		cfg.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = DefaultHandshakeTimeout
+	}
 	if cfg.Linger == 0 {
 		cfg.Linger = 100 * time.Millisecond
 	}
@@ -94,7 +103,7 @@ func New(cfg Config) (*Kernel, error) {
 	// Sockets get their own context: they must outlive the Run context by the linger.
 	sctx, cancel := context.WithCancel(context.Background())
 	lg := &logger{w: cfg.Log}
-	socks, err := bind(sctx, &cfg.Connection, lg)
+	socks, err := bind(sctx, &cfg.Connection, lg, cfg.MaxMessageSize, cfg.HandshakeTimeout)
 	if err != nil {
 		cancel()
 		return nil, err

@@ -348,7 +348,9 @@ func TestBadInputKeepsServing(t *testing.T) {
 			f[2] = []byte(`{"msg_type":`)
 			return f
 		}()), "header is not", ""},
-		{"oversized", good("execute_request", map[string]any{"code": strings.Repeat("x", 5000)}), "size limit", ""},
+		// Each frame under the limit (a bigger one is the transport guard's: TestFrameGuard),
+		// the message over it.
+		{"oversized", append(good("execute_request", map[string]any{"code": strings.Repeat("x", 3000)}), bytes.Repeat([]byte("b"), 3000)), "size limit", ""},
 		{"unknown msg_type", good("frobnicate_request", map[string]any{}), "unknown message type", "frobnicate_reply"},
 		{"bad content", good("complete_request", map[string]any{"code": 42}), "bad complete_request content", "complete_reply"},
 	}
@@ -516,4 +518,62 @@ func TestInterruptBlockedCompletion(t *testing.T) {
 	if rc := content(t, c.shellReply()); !reflect.DeepEqual(rc["matches"], []any{"cancelled"}) {
 		t.Errorf("complete_reply %v", rc)
 	}
+}
+
+// rawZMTP opens a plain TCP connection to a kernel socket and sends a ZMTP 3.0 greeting
+// for the NULL mechanism.
+func rawZMTP(t *testing.T, ci ConnectionInfo, port int) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", net.JoinHostPort(ci.IP, strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := make([]byte, zmtpGreetingLen)
+	g[0], g[9], g[10], g[11] = 0xff, 0x7f, 3, 0
+	copy(g[12:], "NULL")
+	if _, err := conn.Write(g); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// A peer announcing a frame over the limit (here a terabyte, which zmq4 would try to
+// allocate) loses its connection; the kernel and its other clients go on.
+func TestFrameGuard(t *testing.T) {
+	tk := startKernel(t, tcpConn("k"), nil, func(cfg *Config) { cfg.MaxMessageSize = 1 << 20 })
+	ci := tk.k.Connection()
+	conn := rawZMTP(t, ci, ci.ShellPort)
+	defer conn.Close()
+	hdr := []byte{0x06, 0, 0, 0x01, 0, 0, 0, 0, 0} // long command frame of 2^40 bytes
+	if _, err := conn.Write(hdr); err != nil {
+		t.Fatal(err)
+	}
+	c := dialClient(t, ci, true)
+	c.send(c.shell, "kernel_info_request", map[string]any{})
+	if r := c.shellReply(); r.Header.MsgType != "kernel_info_reply" {
+		t.Fatalf("reply %s", r.Header.MsgType)
+	}
+	if !strings.Contains(tk.log.String(), "over the 1048576-byte limit") {
+		t.Errorf("log = %q", tk.log.String())
+	}
+}
+
+// A peer that connects and never completes the handshake is cut off after the handshake
+// timeout instead of blocking every later connection to that socket.
+func TestStalledHandshake(t *testing.T) {
+	tk := startKernel(t, tcpConn("k"), nil, func(cfg *Config) { cfg.HandshakeTimeout = 100 * time.Millisecond })
+	ci := tk.k.Connection()
+	for _, port := range []int{ci.ShellPort, ci.IOPubPort} {
+		conn, err := net.Dial("tcp", net.JoinHostPort(ci.IP, strconv.Itoa(port)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close() // silent: sends nothing
+	}
+	c := dialClient(t, ci, true)
+	id := c.send(c.shell, "kernel_info_request", map[string]any{})
+	if r := c.shellReply(); r.Header.MsgType != "kernel_info_reply" {
+		t.Fatalf("reply %s", r.Header.MsgType)
+	}
+	c.iopubUntilIdle(id)
 }

@@ -6,6 +6,7 @@ import (
 	"log"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -34,7 +35,15 @@ type sockets struct {
 
 // bind creates and binds all sockets. Port 0 (tcp only) binds a free port; ci is updated
 // with the ports actually bound.
-func bind(ctx context.Context, ci *ConnectionInfo, l *logger) (*sockets, error) {
+func bind(ctx context.Context, ci *ConnectionInfo, l *logger, maxFrame int, handshake time.Duration) (*sockets, error) {
+	network := "tcp"
+	if ci.Transport == "ipc" {
+		network = "unix"
+	}
+	scheme, err := registerGuard(network, maxFrame, handshake)
+	if err != nil {
+		return nil, err
+	}
 	// zmq4 logs failed handshakes (a peer that connects and leaves) itself; route that
 	// into our log, once per channel, instead of a line per connection attempt.
 	opt := func(name string) zmq4.Option {
@@ -52,7 +61,8 @@ func bind(ctx context.Context, ci *ConnectionInfo, l *logger) (*sockets, error) 
 		port *int
 	}{{s.shell, &ci.ShellPort}, {s.control, &ci.ControlPort}, {s.stdin, &ci.StdinPort}, {s.iopub, &ci.IOPubPort}, {s.hb, &ci.HBPort}} {
 		ep := ci.Endpoint(*b.port)
-		if err := b.c.sock.Listen(ep); err != nil {
+		guarded := scheme + strings.TrimPrefix(ep, ci.Transport)
+		if err := b.c.sock.Listen(guarded); err != nil {
 			s.close()
 			return nil, fmt.Errorf("bind %s socket to %s: %w", b.c.name, ep, err)
 		}
