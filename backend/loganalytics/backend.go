@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,13 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}
+	// AZURE_AUTHORITY_HOST names a private Entra authority (Azure Stack, a test server), as
+	// azidentity's own default does; instance discovery only knows Microsoft's hosts.
+	customAuthority := false
+	if h := os.Getenv("AZURE_AUTHORITY_HOST"); h != "" && strings.TrimSpace(cfg.Cloud) == "" {
+		cc.ActiveDirectoryAuthorityHost = h
+		customAuthority = true
+	}
 	co := policy.ClientOptions{
 		Cloud: cc,
 		Retry: policy.RetryOptions{StatusCodes: retryStatusCodes},
@@ -62,7 +70,7 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 	if cfg.Auth == AuthAppKey && cfg.AppKey != "" {
 		co.PerCallPolicies = []policy.Policy{apiKeyPolicy{key: cfg.AppKey.Reveal()}}
 	}
-	cred, err := credential(cfg, co, opts)
+	cred, err := credential(cfg, co, opts, customAuthority)
 	if err != nil {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}

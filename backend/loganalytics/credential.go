@@ -13,7 +13,7 @@ import (
 // credential builds the azidentity credential for cfg. It returns nil for app keys and
 // anonymous connections (azcore then sends no Authorization header). Building a credential
 // does no network I/O: tokens are fetched on the first request and reused afterwards.
-func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.TokenCredential, error) {
+func credential(cfg Config, co policy.ClientOptions, opts Options, noDiscovery bool) (azcore.TokenCredential, error) {
 	need := func(what, value string) error {
 		if value == "" {
 			return fmt.Errorf("%s authentication needs %s", cfg.Auth, what)
@@ -31,9 +31,10 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 	case AuthDeviceCode:
 		prompt := opts.Prompt
 		return azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
-			ClientOptions: co,
-			TenantID:      cfg.Tenant,
-			ClientID:      cfg.ClientID,
+			ClientOptions:            co,
+			TenantID:                 cfg.Tenant,
+			ClientID:                 cfg.ClientID,
+			DisableInstanceDiscovery: noDiscovery,
 			UserPrompt: func(ctx context.Context, m azidentity.DeviceCodeMessage) error {
 				if prompt != nil {
 					prompt(ctx, m.Message)
@@ -50,7 +51,7 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 			}
 		}
 		return azidentity.NewClientSecretCredential(cfg.Tenant, cfg.ClientID, cfg.ClientSecret.Reveal(),
-			&azidentity.ClientSecretCredentialOptions{ClientOptions: co})
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
 	case AuthCertificate:
 		for _, e := range []error{need("tenant='...'", cfg.Tenant), need("clientid='...'", cfg.ClientID), need("certificate='path.pem'", cfg.Certificate)} {
 			if e != nil {
@@ -71,7 +72,7 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 			return nil, fmt.Errorf("certificate %s: %w", cfg.Certificate, err)
 		}
 		return azidentity.NewClientCertificateCredential(cfg.Tenant, cfg.ClientID, certs, key,
-			&azidentity.ClientCertificateCredentialOptions{ClientOptions: co, SendCertificateChain: true})
+			&azidentity.ClientCertificateCredentialOptions{ClientOptions: co, SendCertificateChain: true, DisableInstanceDiscovery: noDiscovery})
 	case AuthUserPass:
 		if err := need("username='...'", cfg.Username); err != nil {
 			return nil, err
@@ -82,7 +83,7 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 		}
 		//lint:ignore SA1019 Kqlmagic supports username/password; Entra discourages it but it still works without MFA.
 		return azidentity.NewUsernamePasswordCredential(cfg.Tenant, clientID, cfg.Username, cfg.Password.Reveal(), //nolint:staticcheck
-			&azidentity.UsernamePasswordCredentialOptions{ClientOptions: co})
+			&azidentity.UsernamePasswordCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
 	case AuthAzCLI:
 		return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.Tenant, Subscription: cfg.Subscription})
 	case AuthMSI:
@@ -92,9 +93,9 @@ func credential(cfg Config, co policy.ClientOptions, opts Options) (azcore.Token
 		}
 		return azidentity.NewManagedIdentityCredential(o)
 	case AuthDefault:
-		return azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{ClientOptions: co, TenantID: cfg.Tenant})
+		return azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{ClientOptions: co, TenantID: cfg.Tenant, DisableInstanceDiscovery: noDiscovery})
 	case AuthWorkload:
-		return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{ClientOptions: co, TenantID: cfg.Tenant, ClientID: cfg.ClientID})
+		return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{ClientOptions: co, TenantID: cfg.Tenant, ClientID: cfg.ClientID, DisableInstanceDiscovery: noDiscovery})
 	case "":
 		return nil, fmt.Errorf("no authentication method: add appkey='...', code, azcli, msi, default, anonymous or tenant/clientid/clientsecret")
 	}
