@@ -462,6 +462,9 @@ func (c *chart) ranges(p *plot.Plot, layers []*layer, xlo, xhi float64, logX, lo
 		if yhi < 0 && (area || yhi > ylo/2) {
 			yhi = 0
 		}
+		if yhi > 0 && yhi > ylo {
+			yhi += (yhi - ylo) * 0.02 // headroom: a peak (and its anomaly dot) is not cut by the frame
+		}
 		ylo, yhi = niceRange(ylo, yhi, max(2, c.opts.Height/80))
 	}
 	if c.spec.YMin != nil {
