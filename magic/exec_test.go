@@ -519,6 +519,19 @@ func TestRunningStatusUpdatesInPlace(t *testing.T) {
 
 func strconvItoa(n int) string { return strconv.Itoa(n) }
 
+func TestRequestPropertiesBecomeSetStatements(t *testing.T) {
+	in := newTestInterpreter(t)
+	out := &recorder{}
+	b := run(t, in, out, "%kql -sq +notruncation range x from 1 to 3 step 1 | count")
+	if !strings.HasSuffix(textOf(b), "3") || !strings.Contains(out.all(), "set notruncation;") {
+		t.Errorf("+notruncation: %q\n%s", textOf(b), out.all())
+	}
+	ee := execErr(t, in, "%kql +truncationmaxrecords=2 range x from 1 to 5 step 1")
+	if !strings.Contains(ee.Value, "record count limit 2 (E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Errorf("+truncationmaxrecords=2 over 5 rows: %v", ee)
+	}
+}
+
 func TestKqlmagicDisplayOptionsIgnored(t *testing.T) {
 	in := newTestInterpreter(t)
 	out := &recorder{}

@@ -22,6 +22,7 @@ type Options struct {
 	Query        string // -query
 	Stdout       bool   // write the table as text to stdout
 	Workspaces   []string
+	Properties   []string // client request properties as `set name[=value]` statements
 }
 
 // defaultOptions are the session's starting settings.
@@ -102,6 +103,38 @@ var optionDefs = []optDef{
 		apply: func(o *Options, v value) error { o.Stdout = v.b; return nil }},
 	{name: "workspaces", short: []string{"ws"}, kind: optList, help: "query more workspaces too: +workspaces=['id1','id2'] (Log Analytics)",
 		apply: func(o *Options, v value) error { o.Workspaces = v.list; return nil }},
+}
+
+// requestProperties are Kusto client request properties Kqlmagic takes as +name=value;
+// they become `set name=value;` statements before the query.
+var requestProperties = []string{
+	"block_splitting_enabled", "database_pattern", "deferpartialqueryfailures",
+	"max_memory_consumption_per_query_per_node", "maxmemoryconsumptionperiterator", "maxoutputcolumns",
+	"norequesttimeout", "notruncation", "push_selection_through_aggregation", "query_bin_auto_at",
+	"query_bin_auto_size", "query_cursor_after_default", "query_cursor_before_or_at_default",
+	"query_cursor_current", "query_datascope", "query_datetimescope_column", "query_datetimescope_from",
+	"query_datetimescope_to", "query_distribution_nodes_span", "query_fanout_nodes_percent",
+	"query_fanout_threads_percent", "query_language", "query_max_entities_in_union", "query_now",
+	"query_take_max_records", "queryconsistency", "request_callout_disabled", "request_readonly",
+	"response_dynamic_serialization", "results_progressive_enabled", "sandboxed_execution_disabled",
+	"servertimeout", "truncationmaxrecords", "truncationmaxsize", "validate_permissions",
+}
+
+// propertyDef is the option behind every +property.
+var propertyDef = &optDef{name: "query_properties", kind: optString, help: "client request properties: +notruncation, +truncationmaxrecords=N, +query_now=datetime(...)",
+	apply: func(o *Options, v value) error {
+		o.Properties = append(append([]string(nil), o.Properties...), v.s)
+		return nil
+	}}
+
+func findProperty(name string) (string, bool) {
+	n := strings.ToLower(name)
+	for _, p := range requestProperties {
+		if p == n || normOpt(p) == normOpt(n) {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // kqlmagicIgnored are Kqlmagic options about its Python display stack; kqlkernel accepts
@@ -297,6 +330,19 @@ func parseHead(s string) (parsedLine, error) {
 				return p, fmt.Errorf("%s: an option name is missing", t)
 			}
 			d, found := findOption(name)
+			if !found && strings.HasPrefix(t, "+") {
+				prop, ok := findProperty(name)
+				if !ok {
+					return p, fmt.Errorf("unknown request property %s; known: +workspaces and %s", t, "+"+strings.Join(requestProperties, ", +"))
+				}
+				stmt := "set " + prop
+				if hasVal {
+					stmt += " = " + val
+				}
+				i = w.end
+				p.opts = append(p.opts, setting{propertyDef, value{s: stmt}})
+				continue
+			}
 			if !found {
 				return p, unknownOption(t)
 			}
@@ -465,6 +511,7 @@ func optionsHelp() string {
 		}
 		fmt.Fprintf(&b, "  %-40s %s\n", names, d.help)
 	}
+	fmt.Fprintf(&b, "  %-40s %s\n", "+PROPERTY[=VALUE]", "a Kusto client request property, sent as `set PROPERTY=VALUE;` (+notruncation, +query_now=..., +truncationmaxrecords=N, ...)")
 	b.WriteString("\nCommands:\n")
 	for _, c := range commandDefs {
 		fmt.Fprintf(&b, "  --%-38s %s\n", c.name, c.help)

@@ -30,6 +30,7 @@ func TestParseHead(t *testing.T) {
 		{in: "--as Suspicious", opts: []string{"as"}},
 		{in: "+workspaces=['a','b'] T", query: "T", opts: []string{"workspaces"}},
 		{in: "-conn a T", query: "T", opts: []string{"conn"}},
+		{in: "+notruncation +truncation_max_records=5 T", query: "T", opts: []string{"query_properties", "query_properties"}},
 		{in: "-timeout 3m -sq T", query: "T", opts: []string{"timeout", "show_query"}},
 		{in: "-pw -ptst list -c2lv T", query: "T", opts: []string{"popup_window", "prettytable_style", "columns_to_local_vars"}},
 	}
@@ -61,6 +62,7 @@ func TestParseHeadErrors(t *testing.T) {
 		{"--as 1x T", "must be an identifier"},
 		{"-feedback=maybe T", "expected true or false"},
 		{"-timeout 0 T", "must be positive"},
+		{"+colour=red T", "unknown request property +colour=red; known: +workspaces and +block_splitting_enabled"},
 	}
 	for _, tt := range tests {
 		_, err := parseHead(tt.in)

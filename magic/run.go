@@ -32,12 +32,15 @@ type prepared struct {
 
 // prepare substitutes {name}, prepends session parameters and, for services, named
 // results as datatables.
-func (in *Interpreter) prepare(ctx context.Context, c *connection, query string) (prepared, error) {
+func (in *Interpreter) prepare(ctx context.Context, c *connection, query string, props []string) (prepared, error) {
 	user, err := in.substitute(ctx, query)
 	if err != nil {
 		return prepared{}, err
 	}
 	var b strings.Builder
+	for _, p := range props {
+		b.WriteString(p + ";\n")
+	}
 	_, isLocal := c.be.(*local.Backend)
 	if !isLocal {
 		used := user
@@ -77,7 +80,7 @@ func (in *Interpreter) paramNamed(name string) bool {
 // runQuery runs a query on c and returns the result bundle; side outputs (status, saved
 // files) go to out.
 func (in *Interpreter) runQuery(ctx context.Context, c *connection, query string, opts Options, out kernel.Output) (*kernel.Bundle, error) {
-	p, err := in.prepare(ctx, c, query)
+	p, err := in.prepare(ctx, c, query, opts.Properties)
 	if err != nil {
 		return nil, in.usage("%v", err)
 	}
