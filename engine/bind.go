@@ -224,7 +224,7 @@ func (q *query) isTabular(sc *scope, e syntax.Expr) bool {
 			return true
 		}
 		if sym := sc.lookup(e.Fun.Name); sym != nil && sym.lambda != nil {
-			return sym.lambda.Body != nil && sym.lambda.Body.Result != nil && q.isTabular(sym.lamScope.child(), sym.lambda.Body.Result)
+			return q.lambdaIsTabular(sym)
 		}
 	case *syntax.DotExpr:
 		if c, ok := e.X.(*syntax.CallExpr); ok && strings.EqualFold(c.Fun.Name, "database") {
@@ -232,6 +232,35 @@ func (q *query) isTabular(sc *scope, e syntax.Expr) bool {
 		}
 	}
 	return false
+}
+
+// lambdaIsTabular reports whether a let-bound function returns a table, following the
+// let statements of its body.
+func (q *query) lambdaIsTabular(sym *symbol) bool {
+	body := sym.lambda.Body
+	if body == nil || body.Result == nil {
+		return false
+	}
+	tmp := sym.lamScope.child()
+	for _, p := range sym.lambda.Params {
+		if p.Type != nil && p.Type.Tabular {
+			tmp.names[p.Name.Name] = &symbol{tab: &tableNode{t: table.New("", nil)}}
+		} else {
+			tmp.names[p.Name.Name] = &symbol{scalar: newConst(table.TypeString, "")}
+		}
+	}
+	for _, st := range body.Stmts {
+		if l, ok := st.(*syntax.LetStmt); ok {
+			if fe, isFn := l.Value.(*syntax.FuncExpr); isFn {
+				tmp.names[l.Name.Name] = &symbol{lambda: fe, lamScope: tmp}
+			} else if q.isTabular(tmp, l.Value) {
+				tmp.names[l.Name.Name] = &symbol{tab: &tableNode{t: table.New("", nil)}}
+			} else {
+				tmp.names[l.Name.Name] = &symbol{scalar: newConst(table.TypeString, "")}
+			}
+		}
+	}
+	return q.isTabular(tmp, body.Result)
 }
 
 // bindTabOrScalar binds a query statement; a scalar expression becomes a one-row print.
@@ -306,7 +335,14 @@ func (q *query) bindTab(sc *scope, e syntax.Expr) (node, error) {
 		if sym := sc.lookup(e.Fun.Name); sym != nil && sym.lambda != nil {
 			return q.callTabLambda(sc, sym, e.Args, e)
 		}
-		return nil, semErr(e, "'%s' is not a tabular function", e.Fun.Name)
+		if _, ok := q.funcs.Lookup(strings.ToLower(e.Fun.Name)); ok {
+			return nil, semErr(e, "'%s' returns a scalar, not a table", e.Fun.Name)
+		}
+		err := semErr(e.Fun, "unknown tabular function '%s'", e.Fun.Name)
+		if strings.HasPrefix(e.Fun.Name, "_Im_") || strings.HasPrefix(e.Fun.Name, "_ASim_") || strings.HasPrefix(e.Fun.Name, "im") || strings.HasPrefix(e.Fun.Name, "ASim") {
+			err.Hint = "ASIM parser functions are not part of the local workspace; query the source table instead"
+		}
+		return nil, err
 	case *syntax.DotExpr:
 		if c, ok := e.X.(*syntax.CallExpr); ok && strings.EqualFold(c.Fun.Name, "database") {
 			return q.bindTab(sc, e.Name)
@@ -711,6 +747,10 @@ func (q *query) bindCall(sc *scope, rc *rowCtx, e *syntax.CallExpr) (expr, error
 		if len(e.Args) != 1 {
 			return nil, semErr(e, "toscalar() takes one argument")
 		}
+		if !q.isTabular(sc, e.Args[0]) {
+			// toscalar of a scalar is the scalar itself (evaluated once).
+			return q.bindScalar(sc, &rowCtx{}, e.Args[0])
+		}
 		return q.toScalar(sc, e.Args[0], e)
 	case "column_ifexists", "columnifexists":
 		if len(e.Args) != 2 {
@@ -741,7 +781,7 @@ func (q *query) bindCall(sc *scope, rc *rowCtx, e *syntax.CallExpr) (expr, error
 			}
 		}
 		return q.packAll(rc, ignore), nil
-	case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_window_session":
+	case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank", "row_window_session":
 		return q.bindWindow(sc, rc, e, lname)
 	case "materialize":
 		return nil, semErr(e, "materialize() returns a table")

@@ -152,3 +152,32 @@ func TestRenderSpec(t *testing.T) {
 		t.Fatalf("render must pass rows through")
 	}
 }
+
+func TestTopMatchesSort(t *testing.T) {
+	tb := table.New("T", table.Schema{{Name: "id", Type: table.TypeLong}, {Name: "x", Type: table.TypeLong}, {Name: "s", Type: table.TypeString}})
+	for i := 0; i < 5000; i++ {
+		var x any = int64((i * 7919) % 113)
+		if i%17 == 0 {
+			x = nil
+		}
+		if err := tb.AppendRow(int64(i), x, string(rune('a'+i%26))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := testDB{"T": tb}
+	for _, by := range []string{"x", "x asc", "x desc nulls first", "s asc, x desc", "x asc nulls last, id desc"} {
+		a, err := Run(context.Background(), db, "T | top 25 by "+by, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Run(context.Background(), db, "T | sort by "+by+" | take 25", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ja, _ := table.EncodeJSON(a.Tables)
+		jb, _ := table.EncodeJSON(b.Tables)
+		if string(ja) != string(jb) {
+			t.Errorf("top 25 by %s differs from sort+take:\n%s\n%s", by, ja, jb)
+		}
+	}
+}

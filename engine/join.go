@@ -32,8 +32,10 @@ func (q *query) bindJoin(sc *scope, left node, kind string, rightE syntax.Expr, 
 		}
 	}
 	switch kind {
-	case "leftantisemi":
+	case "leftantisemi", "anti":
 		kind = "leftanti"
+	case "semi":
+		kind = "leftsemi"
 	case "rightantisemi":
 		kind = "rightanti"
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/kqlkernel/kqlkernel/engine/fn"
@@ -713,24 +714,149 @@ func (n *sortNode) run(q *query) (*table.Table, error) {
 			return nil, err
 		}
 	}
-	perm := make([]int, rows)
+	less := rowLess(n.keys, keys)
+	// Comparisons check the context now and then so that an interrupt stops a long
+	// sort; the abort unwinds through sort with a panic caught right here.
+	var calls int
+	checked := func(a, b int) bool {
+		calls++
+		if calls&0xffff == 0 && q.ctx.Err() != nil {
+			panic(sortAborted{})
+		}
+		return less(a, b)
+	}
+	perm, err := sortRows(rows, n.limit, checked)
+	if err != nil {
+		if err2 := q.ctx.Err(); err2 != nil {
+			return nil, err2
+		}
+		return nil, err
+	}
+	return batchToTable(n.schema(), takeBatch(b, perm)), nil
+}
+
+type sortAborted struct{}
+
+// sortRows returns the row order (the first limit rows when limit >= 0). A small limit
+// over many rows keeps a bounded heap instead of sorting everything.
+func sortRows(rows, limit int, less func(a, b int) bool) (perm []int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(sortAborted); ok {
+				perm, err = nil, errors.New("sort aborted")
+				return
+			}
+			panic(r)
+		}
+	}()
+	if limit >= 0 && limit*8 < rows {
+		// Max-heap of the best limit rows seen (the worst of them on top); ties keep
+		// the earlier row, as a stable sort would.
+		h := make([]int, 0, limit+1)
+		worse := func(a, b int) bool { // a sorts after b
+			if less(b, a) {
+				return true
+			}
+			if less(a, b) {
+				return false
+			}
+			return a > b
+		}
+		up := func(i int) {
+			for i > 0 {
+				p := (i - 1) / 2
+				if !worse(h[i], h[p]) {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+		}
+		down := func(i int) {
+			for {
+				l, r, m := 2*i+1, 2*i+2, i
+				if l < len(h) && worse(h[l], h[m]) {
+					m = l
+				}
+				if r < len(h) && worse(h[r], h[m]) {
+					m = r
+				}
+				if m == i {
+					return
+				}
+				h[i], h[m] = h[m], h[i]
+				i = m
+			}
+		}
+		for r := 0; r < rows; r++ {
+			if len(h) < limit {
+				h = append(h, r)
+				up(len(h) - 1)
+				continue
+			}
+			if limit > 0 && worse(h[0], r) {
+				h[0] = r
+				down(0)
+			}
+		}
+		sort.SliceStable(h, func(a, b int) bool { return less(h[a], h[b]) || !less(h[b], h[a]) && h[a] < h[b] })
+		return h, nil
+	}
+	perm = make([]int, rows)
 	for i := range perm {
 		perm[i] = i
 	}
-	if err := q.ctx.Err(); err != nil {
-		return nil, err
+	sort.SliceStable(perm, func(a, b int) bool { return less(perm[a], perm[b]) })
+	if limit >= 0 && limit < len(perm) {
+		perm = perm[:limit]
 	}
-	sort.SliceStable(perm, func(a, b int) bool {
-		for i, k := range n.keys {
-			va, vb := at(keys[i], perm[a]), at(keys[i], perm[b])
-			na, nb := isNullish(va), isNullish(vb)
+	return perm, nil
+}
+
+// rowLess builds a row comparator for sort keys, with typed fast paths.
+func rowLess(keys []sortKey, vals []*table.Vector) func(a, b int) bool {
+	type keyCmp struct {
+		null func(i int) bool
+		cmp  func(a, b int) int
+		desc bool
+		nf   bool
+	}
+	cmps := make([]keyCmp, len(keys))
+	for i, k := range keys {
+		v := vals[i]
+		kc := keyCmp{desc: k.desc, nf: k.nullsFirst}
+		switch {
+		case v.Const:
+			kc.null = func(int) bool { return false }
+			kc.cmp = func(int, int) int { return 0 }
+		case v.Type == table.TypeInt || v.Type == table.TypeLong || v.Type == table.TypeDateTime || v.Type == table.TypeTimeSpan:
+			ints, nulls := v.Ints, v.Nulls
+			kc.null = func(i int) bool { return nulls != nil && nulls.Get(i) }
+			kc.cmp = func(a, b int) int { return cmp3(ints[a], ints[b]) }
+		case v.Type == table.TypeReal:
+			fs, nulls := v.Reals, v.Nulls
+			kc.null = func(i int) bool { return nulls != nil && nulls.Get(i) }
+			kc.cmp = func(a, b int) int { return cmpFloat(fs[a], fs[b]) }
+		case v.Type == table.TypeString || v.Type == table.TypeGUID:
+			strs := v.Strs
+			kc.null = func(int) bool { return false }
+			kc.cmp = func(a, b int) int { return strings.Compare(strs[a], strs[b]) }
+		default:
+			kc.null = func(i int) bool { return v.IsNull(i) }
+			kc.cmp = func(a, b int) int { return compareValues(v.At(a), v.At(b)) }
+		}
+		cmps[i] = kc
+	}
+	return func(a, b int) bool {
+		for _, k := range cmps {
+			na, nb := k.null(a), k.null(b)
 			if na || nb {
 				if na && nb {
 					continue
 				}
-				return na == k.nullsFirst
+				return na == k.nf
 			}
-			c := compareValues(va, vb)
+			c := k.cmp(a, b)
 			if c == 0 {
 				continue
 			}
@@ -740,11 +866,7 @@ func (n *sortNode) run(q *query) (*table.Table, error) {
 			return c < 0
 		}
 		return false
-	})
-	if n.limit >= 0 && n.limit < len(perm) {
-		perm = perm[:n.limit]
 	}
-	return batchToTable(n.schema(), takeBatch(b, perm)), nil
 }
 
 func isNullish(x any) bool {

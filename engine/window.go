@@ -132,7 +132,39 @@ func (q *query) bindWindow(sc *scope, rc *rowCtx, e *syntax.CallExpr, name strin
 			}
 			return out, nil
 		}}, nil
-	case "row_rank_min", "row_rank_dense":
+	case "row_window_session":
+		if len(args) < 3 {
+			return nil, semErr(e, "row_window_session(expr, maxFromFirst, maxBetweenNeighbors [, restart])")
+		}
+		t := args[0].typ()
+		return &funcExpr{t: t, allCols: true, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+			vs, err := evalArgs(ec, b)
+			if err != nil {
+				return nil, err
+			}
+			out := table.NewVector(t, b.n)
+			var start, prev float64
+			var startV any
+			have := false
+			for i := 0; i < b.n; i++ {
+				x := at(vs[0], i)
+				f, ok := toFloat(x)
+				if !ok {
+					_ = out.Append(nil)
+					continue
+				}
+				maxFirst, _ := toFloat(at(vs[1], i))
+				maxNeighbor, _ := toFloat(at(vs[2], i))
+				restart := len(vs) > 3 && truthy(vs[3], i)
+				if !have || restart || f-start > maxFirst || f-prev > maxNeighbor {
+					start, startV, have = f, x, true
+				}
+				prev = f
+				_ = out.Append(startV)
+			}
+			return out, nil
+		}}, nil
+	case "row_rank_min", "row_rank_dense", "row_rank":
 		if len(args) < 1 {
 			return nil, semErr(e, "%s() needs a value", name)
 		}
