@@ -174,7 +174,7 @@ func (k *Kernel) enqueue(m *Message) {
 	select {
 	case k.queue <- m:
 	default:
-		k.log.printf("shell: queue full, dropped %s", m.Header.MsgType)
+		k.log.once("shell queue full", "shell: %d requests waiting, dropped %s", cap(k.queue), m.Header.MsgType)
 	}
 }
 
@@ -198,7 +198,7 @@ func (k *Kernel) read(ctx context.Context, c *channel, handle func(*Message)) {
 			return
 		}
 		if err != nil {
-			k.log.printf("%s: receive: %v", c.name, err)
+			k.log.once(c.name+" receive", "%s: receive: %v", c.name, err)
 			if !sleepCtx(ctx, 10*time.Millisecond) {
 				return
 			}
@@ -221,7 +221,7 @@ func (k *Kernel) heartbeat(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			k.log.printf("heartbeat: receive: %v", err)
+			k.log.once("heartbeat receive", "heartbeat: receive: %v", err)
 			if !sleepCtx(ctx, 10*time.Millisecond) {
 				return
 			}
