@@ -678,6 +678,7 @@ func parsePrint(p *parser, start int, name string) Operator {
 }
 
 func parseRange(p *parser, start int, name string) Operator {
+	p.checkKeywordName()
 	op := &RangeOp{Name: p.parseName("a column name")}
 	if p.expect("from") >= 0 {
 		op.From = p.parseExpr()
@@ -694,6 +695,7 @@ func parseRange(p *parser, start int, name string) Operator {
 
 func parseAs(p *parser, start int, name string) Operator {
 	op := &AsOp{Options: p.parseOptions(nil, true)}
+	p.checkKeywordName()
 	op.Name = p.parseName("a name after 'as'")
 	op.Span = span(p, start)
 	return op

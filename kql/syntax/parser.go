@@ -1396,6 +1396,13 @@ func (p *parser) parseIdentExpr() Expr {
 	return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
 }
 
+// checkKeywordName reports a keyword at the cursor used as a new name.
+func (p *parser) checkKeywordName() {
+	if t := p.tok(); t.Kind == IDENT && (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) {
+		p.errKeywordName(t)
+	}
+}
+
 // keywordCalls are keywords that are also called like functions.
 var keywordCalls = map[string]bool{"toscalar": true, "materialize": true, "totable": true,
 	"datatable": true, "externaldata": true, "external_data": true, "bin_legacy": true}
