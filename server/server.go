@@ -1,7 +1,8 @@
 // Package server serves the Log Analytics query REST API (v1) over any backend.Backend,
 // in the service's wire format, so that any Log Analytics client (azlogs, Python's
 // azure-monitor-query, Kqlmagic, the kernel's own loganalytics backend) can query the
-// embedded engine: POST and GET /v1/workspaces/{id}/query, GET /v1/workspaces/{id}/metadata.
+// embedded engine: POST and GET /v1/workspaces/{id}/query, GET /v1/workspaces/{id}/metadata,
+// POST /v1/$batch.
 package server
 
 import (
@@ -63,6 +64,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /v1/workspaces/{workspace}/query", s.query)
 	s.mux.HandleFunc("GET /v1/workspaces/{workspace}/metadata", s.metadata)
 	s.mux.HandleFunc("POST /v1/workspaces/{workspace}/metadata", s.metadata)
+	s.mux.HandleFunc("POST /v1/$batch", s.batch)
 	s.mux.HandleFunc("/", s.fallback)
 	return s
 }

@@ -174,3 +174,21 @@ def test_server_timeout_is_a_504(client):
         client.query_workspace("DEMO_WORKSPACE", query, timespan=None, server_timeout=1)
     assert info.value.status_code == 504
     assert info.value.response.json()["error"]["code"] == "GatewayTimeout"
+
+
+def test_query_batch(client):
+    from azure.monitor.query import LogsBatchQuery, LogsQueryError
+
+    results = client.query_batch(
+        [
+            LogsBatchQuery("DEMO_WORKSPACE", "print x=9007199254740993", timespan=None),
+            LogsBatchQuery("DEMO_WORKSPACE", "SecurityEvent | wher x", timespan=None),
+            LogsBatchQuery("DEMO_WORKSPACE", "SecurityEvent | count", timespan=timedelta(hours=1), include_statistics=True),
+        ]
+    )
+    assert [type(r).__name__ for r in results] == ["LogsQueryResult", "LogsQueryError", "LogsQueryResult"]
+    assert results[0].tables[0].rows[0]["x"] == 9007199254740993
+    assert isinstance(results[1], LogsQueryError) and results[1].code == "BadArgumentError"
+    assert "wher" in results[1].message
+    assert results[2].tables[0].rows[0]["Count"] > 0
+    assert results[2].statistics["query"]["executionTime"] >= 0
