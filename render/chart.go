@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
-	"image"
 	"image/color"
 	"image/png"
 	"strings"
@@ -272,17 +271,4 @@ func (c *chart) legend(area draw.Canvas, entries []legendEntry, extra int) draw.
 		lg.FillText(c.style(8, colSubtle, false), vg.Point{X: lg.Min.X + vg.Points(6), Y: y}, fmt.Sprintf("… %d more", extra))
 	}
 	return area
-}
-
-// imageOf decodes a bundle's PNG (tests and tools use it).
-func imageOf(b Bundle) (image.Image, error) {
-	s, ok := b.Data[MIMEPNG].(string)
-	if !ok {
-		return nil, fmt.Errorf("bundle has no image/png")
-	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return nil, err
-	}
-	return png.Decode(bytes.NewReader(raw))
 }

@@ -1,6 +1,9 @@
 package render
 
 import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -13,4 +16,17 @@ func writePNG(path string, img image.Image) error {
 	}
 	defer f.Close()
 	return png.Encode(f, img)
+}
+
+// imageOf decodes a bundle's PNG.
+func imageOf(b Bundle) (image.Image, error) {
+	s, ok := b.Data[MIMEPNG].(string)
+	if !ok {
+		return nil, fmt.Errorf("bundle has no image/png")
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	return png.Decode(bytes.NewReader(raw))
 }
