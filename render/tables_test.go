@@ -163,3 +163,22 @@ func TestStatusLine(t *testing.T) {
 		}
 	}
 }
+
+// TestConstColumns: the engine's literal columns hold one value for every row.
+func TestConstColumns(t *testing.T) {
+	n := table.NewVector(table.TypeLong, 3)
+	for i := 0; i < 3; i++ {
+		_ = n.Append(int64(i))
+	}
+	k := table.NewVector(table.TypeString, 1)
+	_ = k.Append("same")
+	k.Const = true
+	tb := &table.Table{Name: "T", Columns: []table.Column{{Name: "n", Type: table.TypeLong, Data: n}, {Name: "k", Type: table.TypeString, Data: k}}}
+	if got, want := Tables([]*table.Table{tb}, TableOptions{}).Text(), "n  k\n-  ----\n0  same\n1  same\n2  same"; got != want {
+		t.Errorf("got %q want %q", got, want)
+	}
+	b, err := Chart(tb, &table.RenderSpec{Visualization: "columnchart", XColumn: "k"}, ChartOptions{})
+	if err != nil || !strings.Contains(b.Text(), "1 categories of k") {
+		t.Errorf("chart over a const column: %v %q", err, b.Text())
+	}
+}
