@@ -119,7 +119,10 @@ func parseProjectRename(p *parser, start int, name string) Operator {
 		cs := p.tok().Pos
 		n := p.parseName("a new column name")
 		c := &Column{Names: []*Ident{n}}
-		if p.expect("=") >= 0 {
+		if p.endOfOperator() || p.is(",") {
+			// `project-rename a` without `= old`: the official parser lets it pass
+			c.X = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+		} else if p.expect("=") >= 0 {
 			c.X = p.parseName("the column to rename")
 		} else {
 			c.X = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}

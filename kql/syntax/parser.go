@@ -308,8 +308,9 @@ func (p *parser) parseScript() *Script {
 
 func (p *parser) parseStmt() Stmt {
 	t := p.tok()
-	if t.Kind == PUNCT && t.Text == "." && p.peek(1).Kind == IDENT {
-		// a control command (`.show tables`): its own grammar, kept as text
+	if t.Kind == PUNCT && t.Text == "." && p.peek(1).Kind == IDENT && p.i == 0 {
+		// a control command (`.show tables`) at the start of the script: its own
+		// grammar, kept as text
 		st := &CommandStmt{Span: Span{t.Pos, len(p.src)}, Text: p.src[t.Pos:]}
 		p.stop()
 		return st
