@@ -21,7 +21,7 @@ func TestDemoSchemas(t *testing.T) {
 	if err != nil || len(files) != 20 {
 		t.Fatalf("schemas: %v %v", files, err)
 	}
-	extras := map[string]bool{"TenantId": true, "SourceSystem": true, "ResourceId": true}
+	extras := map[string]bool{"TenantId": true, "SourceSystem": true, "ResourceId": true, "MG": true}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".tsv")
 		tb, ok := ws.Table(name)

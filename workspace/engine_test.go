@@ -74,8 +74,8 @@ func TestSeedNotebook(t *testing.T) {
 	ws := demo(t)
 
 	one := run(t, ws, "SecurityEvent | take 1")
-	if one.Rows() != 1 || len(one.Columns) != 228 {
-		t.Fatalf("take 1: %d rows, %d columns; want 1 and 228", one.Rows(), len(one.Columns))
+	if one.Rows() != 1 || len(one.Columns) < 228 {
+		t.Fatalf("take 1: %d rows, %d columns; want 1 and all 228+", one.Rows(), len(one.Columns))
 	}
 	for _, c := range []string{"TenantId", "TimeGenerated", "Account", "Computer", "EventID", "Activity"} {
 		if i := one.Index(c); i < 0 || table.Format(one.Columns[i].Data.At(0)) == "" {

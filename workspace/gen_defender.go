@@ -92,18 +92,17 @@ func (w *world) randomProc(rng *rand.Rand, h *host, t table.DateTime) (proc, mde
 	}
 }
 
-// attackProcs are the attacker's commands on WEB01, as Defender records them.
-func (w *world) attackProcs() []stamped {
+// attackCmd is one of the attacker's commands on WEB01.
+type attackCmd struct {
+	t                 table.DateTime
+	path, cmd, parent string
+	pid, ppid         int64
+}
+
+func (w *world) attackCommands() []attackCmd {
 	tl := w.timeline()
-	v := w.attacker.victim
-	web := w.hostNamed("WEB01")
 	ps := `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`
-	type c struct {
-		t                 table.DateTime
-		path, cmd, parent string
-		pid, ppid         int64
-	}
-	cmds := []c{
+	return []attackCmd{
 		{tl.recon, sys32 + "cmd.exe", `"cmd.exe"`, `C:\Windows\explorer.exe`, 7244, 6668},
 		{tl.recon + 40*table.DateTime(table.Second), sys32 + "whoami.exe", `whoami  /all`, sys32 + "cmd.exe", 8788, 7244},
 		{tl.recon + 95*table.DateTime(table.Second), sys32 + "net.exe", `net  group "Domain Admins" /domain`, sys32 + "cmd.exe", 7944, 7244},
@@ -116,6 +115,13 @@ func (w *world) attackProcs() []stamped {
 		{tl.lateral - 30*table.DateTime(table.Second), `C:\Users\alice.wong\AppData\Local\Temp\PsExec64.exe`, `PsExec64.exe \\FS01 -accepteula -s cmd.exe`, sys32 + "cmd.exe", 11276, 7244},
 		{tl.logCleared, sys32 + "wevtutil.exe", clearLogCommand, ps, 10892, 7472},
 	}
+}
+
+// attackProcs are the attacker's commands on WEB01, as Defender records them.
+func (w *world) attackProcs() []stamped {
+	v := w.attacker.victim
+	web := w.hostNamed("WEB01")
+	cmds := w.attackCommands()
 	var out []stamped
 	for _, x := range cmds {
 		out = append(out, stamped{x.t, func(r row, t table.DateTime) {

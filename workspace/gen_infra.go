@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"encoding/xml"
 	"fmt"
 	"math"
 	"strings"
@@ -54,6 +55,7 @@ func genSyslog(w *world, schema table.Schema, n int, _ float64) (*builder, error
 			story = append(story, stamped{start + table.DateTime(j)*table.DateTime(70*table.Second), func(r row, t table.DateTime) {
 				w.hostColumns(r, bastion)
 				r.s("SourceSystem", "Linux")
+				r.s("MG", "00000000-0000-0000-0000-000000000002")
 				r.t("EventTime", t)
 				r.s("Facility", "authpriv")
 				r.s("SeverityLevel", "info")
@@ -81,6 +83,7 @@ func genSyslog(w *world, schema table.Schema, n int, _ float64) (*builder, error
 		}
 		w.hostColumns(r, h)
 		r.s("SourceSystem", "Linux")
+		r.s("MG", "00000000-0000-0000-0000-000000000002")
 		r.t("EventTime", t)
 		r.s("Facility", m.facility)
 		r.s("SeverityLevel", m.severity)
@@ -396,6 +399,7 @@ func genEvent(w *world, schema table.Schema, n int, _ float64) (*builder, error)
 		r.s("Message", e.text)
 		r.s("ParameterXml", "")
 		r.s("EventData", "")
+		r.s("MG", "00000000-0000-0000-0000-000000000001")
 	}
 	story := []stamped{{tl.lateral + 4*table.DateTime(table.Second), func(r row, t table.DateTime) {
 		fill(r, fs, winEvent{"System", "Service Control Manager", 7045, "Information",
@@ -403,9 +407,63 @@ func genEvent(w *world, schema table.Schema, n int, _ float64) (*builder, error)
 		r.s("UserName", "CONTOSO\\"+w.attacker.newAdmin)
 		r.s("EventData", `<DataItem type="System.XmlData" time="`+t.String()+`" sourceHealthServiceId="`+fs.sourceID+`"><EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><Data Name="ServiceName">PSEXESVC</Data><Data Name="ImagePath">%SystemRoot%\PSEXESVC.exe</Data><Data Name="ServiceType">user mode service</Data><Data Name="StartType">demand start</Data><Data Name="AccountName">LocalSystem</Data></EventData></DataItem>`)
 	}}}
+	// Sysmon process creations (EventID 1), which many hunting queries read from Event.
+	sysmon := func(r row, h *host, t table.DateTime, image, cmd, parent, user, integrity string, pid, ppid int64) {
+		rule := "-"
+		if strings.EqualFold(baseName(image), "rundll32.exe") {
+			rule = "technique_id=T1218.011,technique_name=Rundll32"
+		} else if strings.EqualFold(baseName(image), "powershell.exe") {
+			rule = "technique_id=T1059.001,technique_name=PowerShell"
+		}
+		s256, _, m5 := hashes(r.in, image)
+		utc := t.Time().Format("2006-01-02 15:04:05.000")
+		fields := [][2]string{{"RuleName", rule}, {"UtcTime", utc}, {"ProcessGuid", "{" + guid(r.rng) + "}"}, {"ProcessId", fmt.Sprint(pid)},
+			{"Image", image}, {"FileVersion", "10.0.17763.1 (WinBuild.160101.0800)"}, {"Description", baseName(image)}, {"Product", "Microsoft® Windows® Operating System"},
+			{"Company", "Microsoft Corporation"}, {"OriginalFileName", baseName(image)}, {"CommandLine", cmd}, {"CurrentDirectory", `C:\Windows\system32\`},
+			{"User", user}, {"LogonGuid", "{" + guid(r.rng) + "}"}, {"LogonId", "0x3e7"}, {"TerminalSessionId", "0"}, {"IntegrityLevel", integrity},
+			{"Hashes", "MD5=" + strings.ToUpper(m5) + ",SHA256=" + strings.ToUpper(s256)}, {"ParentProcessGuid", "{" + guid(r.rng) + "}"},
+			{"ParentProcessId", fmt.Sprint(ppid)}, {"ParentImage", parent}, {"ParentCommandLine", `"` + parent + `"`}}
+		var x, desc strings.Builder
+		x.WriteString(`<DataItem type="System.XmlData" time="` + t.String() + `" sourceHealthServiceId="` + h.sourceID + `"><EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event">`)
+		desc.WriteString("Process Create:")
+		for _, f := range fields {
+			x.WriteString(`<Data Name="` + f[0] + `">` + xmlEscape(f[1]) + `</Data>`)
+			desc.WriteString("\r\n" + f[0] + ": " + f[1])
+		}
+		x.WriteString(`</EventData></DataItem>`)
+		fill(r, h, winEvent{"Microsoft-Windows-Sysmon/Operational", "Microsoft-Windows-Sysmon", 1, "Information", desc.String(), 0})
+		r.s("UserName", "NT AUTHORITY\\SYSTEM")
+		r.s("EventData", x.String())
+	}
+	v := w.attacker.victim
+	web := w.hostNamed("WEB01")
+	for _, c := range w.attackCommands() {
+		story = append(story, stamped{c.t, func(r row, t table.DateTime) {
+			sysmon(r, web, t, c.path, c.cmd, c.parent, "CONTOSO\\"+v.sam, "High", c.pid, c.ppid)
+		}})
+	}
 	return timedTable(w, "Event", schema, n, machine, func(r row, t table.DateTime) {
+		if r.rng.IntN(8) == 0 {
+			h := one(r.rng, w.windows)
+			p, m := w.randomProc(r.rng, h, t)
+			user := "NT AUTHORITY\\SYSTEM"
+			if m.account != "system" {
+				user = "CONTOSO\\" + m.account
+			}
+			sysmon(r, h, t, m.path, m.cmd, p.parent, user, m.integrity, m.pid, int64(4*(64+r.rng.IntN(8000))))
+			return
+		}
 		fill(r, one(r.rng, w.windows), mix.pick(r.rng))
 	}, story)
+}
+
+// xmlEscape escapes text for an XML element.
+func xmlEscape(s string) string {
+	var b strings.Builder
+	if err := xml.EscapeText(&b, []byte(s)); err != nil {
+		return ""
+	}
+	return b.String()
 }
 
 var domains = []struct {

@@ -264,6 +264,7 @@ func genSecurityEventKeep(w *world, schema table.Schema, n int, keep map[string]
 	b.constant("Type", table.TypeString, "SecurityEvent")
 	b.constant("_SubscriptionId", table.TypeString, w.subscription)
 	b.constant("_IsBillable", table.TypeString, "True")
+	b.constant("MG", table.TypeString, "00000000-0000-0000-0000-000000000001")
 	g.c = newSECols(b)
 	// Hours are independent (each has its own random stream), so both cores can fill them.
 	workers := min(runtime.GOMAXPROCS(0), 4)

@@ -143,6 +143,12 @@ func loadSchemas() (map[string]table.Schema, error) {
 // the ones Sentinel's queries read (Key Vault access policies, Application Gateway, AAD claims).
 var extraColumns = map[string][]table.ColumnSchema{
 	"SecurityAlert": {{Name: "SourceSystem", Type: table.TypeString}},
+	// MG, the management group id of the legacy agent, is in real rows of these tables (the
+	// seed notebook's SecurityEvent, msticpy's Heartbeat and Syslog exports).
+	"SecurityEvent": {{Name: "MG", Type: table.TypeString}},
+	"Heartbeat":     {{Name: "MG", Type: table.TypeString}},
+	"Syslog":        {{Name: "MG", Type: table.TypeString}},
+	"Event":         {{Name: "MG", Type: table.TypeString}},
 	"AzureDiagnostics": {
 		{Name: "ResourceId", Type: table.TypeString},
 		{Name: "identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g", Type: table.TypeGUID},
