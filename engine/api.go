@@ -110,11 +110,14 @@ func Run(ctx context.Context, db Database, query string, opts Options) (res *Res
 			qe.Query = query
 			return nil, qe
 		}
-		code := "runtime"
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			code = "canceled"
+		code, msg := "runtime", err.Error()
+		switch {
+		case errors.Is(err, context.Canceled):
+			code, msg = "canceled", "query canceled"
+		case errors.Is(err, context.DeadlineExceeded):
+			code, msg = "canceled", "query timed out"
 		}
-		return nil, &Error{Code: code, Msg: err.Error(), Query: query, Err: err}
+		return nil, &Error{Code: code, Msg: msg, Query: query, Err: err}
 	}
 	return res, nil
 }

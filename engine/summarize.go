@@ -342,6 +342,9 @@ func (n *summarizeNode) run(q *query) (*table.Table, error) {
 		}
 		remap := make([]int32, w.g.n)
 		for g := 0; g < w.g.n; g++ {
+			if g%4096 == 4095 && q.ctx.Err() != nil {
+				return nil, q.ctx.Err()
+			}
 			remap[g] = master.g.lookupOrAdd(w.g, g)
 		}
 		for ai := range n.aggs {

@@ -236,6 +236,21 @@ func run(rows, runs int) error {
 		fmt.Fprintf(os.Stderr, "engine %-45s %v (%s)\n", q.name, res[i].eng, out)
 	}
 
+	// Interrupt latency: cancel the heaviest query mid-flight and time how long Run
+	// takes to return.
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := engine.Run(cctx, d, queries[2].kql, engine.Options{})
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	tc := time.Now()
+	cancel()
+	cerr := <-done
+	cancelLatency := time.Since(tc)
+	fmt.Fprintf(os.Stderr, "cancel after 300 ms: returned in %v (%v)\n", cancelLatency, cerr)
+
 	// DuckDB: same data through the appender, same work in SQL.
 	conn, err := duckdb.NewConnector("", nil)
 	if err != nil {
@@ -304,6 +319,7 @@ func run(rows, runs int) error {
 		fmt.Printf("| `%s` | %s | %s | %.1fx | %s / %s | %.2fx raw |\n", strings.ReplaceAll(q.kql, "|", "\\|"), ms2(r.eng), ms2(r.duck),
 			float64(r.eng)/float64(r.duck), r.engOut, r.duckOut, float64(r.peak)/float64(raw))
 	}
+	fmt.Printf("\ninterrupt: `%s` cancelled 300 ms in returned after %.1f ms (%v)\n", queries[2].kql, float64(cancelLatency.Microseconds())/1000, cerr)
 	fmt.Printf("\nraw column bytes (Arrow-style: 8 B per datetime, 4 B per int, string bytes + 4 B offset): %.0f MB; "+
 		"Go heap holding the tables before the queries: %.0f MB (%.2fx raw)\n", float64(raw)/1e6, float64(baseHeap)/1e6, float64(baseHeap)/float64(raw))
 	return nil
