@@ -9,14 +9,14 @@ PY := $(VENV)/bin/python
 export JUPYTER_PATH := $(VENV)/share/jupyter
 export PATH := $(CURDIR)/bin:$(VENV)/bin:$(PATH)
 
-.PHONY: all build deps system-deps venv kernelspec run test test-go test-python test-debian bench fuzz lint clean
+.PHONY: all build deps system-deps venv browser-deps kernelspec run test test-go test-python test-debian bench fuzz lint clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/kqlkernel
 
-deps: system-deps venv
+deps: system-deps venv browser-deps
 
 system-deps:
 	scripts/install-system-deps.sh
@@ -26,6 +26,13 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+# playwright-core drives Debian's Chromium in the browser tests (no browser download).
+browser-deps: tests/browser/node_modules/.installed
+
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
 kernelspec: build venv
