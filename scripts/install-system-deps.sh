@@ -7,6 +7,8 @@ pkgs=(
   jupyter-notebook fonts-liberation chromium
 )
 missing=()
+# The browser tests need node and npm; the image may bring its own instead of Debian's.
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
