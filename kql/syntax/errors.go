@@ -140,7 +140,7 @@ func FormatError(src string, e *Error) string {
 		runes = runes[lo:hi]
 	}
 	b.WriteString(prefix + string(runes) + "\n")
-	pad := []rune(prefix + string(runes[:min(c-lo, len(runes))]))
+	pad := prefix + string(runes[:min(c-lo, len(runes))])
 	for _, r := range pad {
 		if r == '\t' {
 			b.WriteByte('\t')

@@ -1413,22 +1413,6 @@ func (p *parser) errKeywordName(t *Token) {
 	p.errorAt(t.Pos, t.End-t.Pos, "'"+t.Text+"' is a keyword and cannot be used as a name here", "write it as ['"+t.Text+"']")
 }
 
-// nameFollows reports whether the identifier at the cursor is used as a name: what
-// follows it ends an operand.
-func (p *parser) nameFollows() bool {
-	n := p.peek(1)
-	if n.Kind == EOF {
-		return true
-	}
-	if n.Kind == PUNCT {
-		switch n.Text {
-		case "(", "[":
-			return false
-		}
-		return true
-	}
-	return false
-}
 
 // parseCall parses `(args)` after the function name (already consumed).
 func (p *parser) parseCall(name *Ident) *CallExpr {
