@@ -1413,7 +1413,6 @@ func (p *parser) errKeywordName(t *Token) {
 	p.errorAt(t.Pos, t.End-t.Pos, "'"+t.Text+"' is a keyword and cannot be used as a name here", "write it as ['"+t.Text+"']")
 }
 
-
 // parseCall parses `(args)` after the function name (already consumed).
 func (p *parser) parseCall(name *Ident) *CallExpr {
 	call := &CallExpr{Fun: name, Args: []Expr{}, Rparen: -1}
