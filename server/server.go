@@ -91,6 +91,9 @@ type statusRecorder struct {
 	note   string
 }
 
+// Unwrap lets http.ResponseController reach the connection (hijack, flush).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 username/password sign-in is deprecated by Entra, and kept for Kqlmagic connection strings.
+
 package loganalytics
 
 import (
@@ -81,8 +83,8 @@ func credential(cfg Config, co policy.ClientOptions, opts Options, noDiscovery b
 		if clientID == "" {
 			clientID = azureCLIClientID
 		}
-		//lint:ignore SA1019 Kqlmagic supports username/password; Entra discourages it but it still works without MFA.
-		return azidentity.NewUsernamePasswordCredential(cfg.Tenant, clientID, cfg.Username, cfg.Password.Reveal(), //nolint:staticcheck
+		// Deprecated by Entra (no MFA) but still served; Kqlmagic users have it in their notebooks.
+		return azidentity.NewUsernamePasswordCredential(cfg.Tenant, clientID, cfg.Username, cfg.Password.Reveal(),
 			&azidentity.UsernamePasswordCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
 	case AuthAzCLI:
 		return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.Tenant, Subscription: cfg.Subscription})

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, args []string) error {
 	quiet := fs.Bool("quiet", false, "don't log requests")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: kqlkernel serve [--addr 127.0.0.1:8000] [--workspace demo|DIR] [--api-key KEY] [--tls-cert F --tls-key F | --tls-self-signed]")
-		fmt.Fprintln(fs.Output(), "\nServes the Log Analytics query API (POST/GET /v1/workspaces/{id}/query, GET .../metadata)\nover the embedded engine. Every workspace id names the same data.")
+		fmt.Fprintln(fs.Output(), "\nServes the Log Analytics query API (POST/GET /v1/workspaces/{id}/query, GET .../metadata,\nPOST /v1/$batch) over the embedded engine, in the service's wire format. Every workspace id\nnames the same data. With --api-key, clients send it as `x-api-key: KEY`, `Authorization:\nBearer KEY` (clients that send bearer tokens insist on https: use TLS) or ?api_key=KEY.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
