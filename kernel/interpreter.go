@@ -4,8 +4,10 @@ import "context"
 
 // Interpreter is the language side of the kernel. The kernel package speaks the Jupyter
 // protocol and knows nothing about KQL; magic.Interpreter implements this for KQL.
-// Every method may be called from the shell goroutine only, one at a time, except that
-// ctx of a running Execute is cancelled from the control goroutine on interrupt.
+// Methods are called one at a time, in the order requests arrive (Execute on a goroutine of
+// its own, so a cell that ignores ctx cannot hold up shutdown). The ctx of Execute, Complete
+// and Inspect is cancelled by interrupt_request or SIGINT, and when the kernel shuts down.
+// A panic in any method is recovered and answered with an error reply.
 type Interpreter interface {
 	// Info describes the language for kernel_info_reply.
 	Info() LanguageInfo
@@ -31,7 +33,9 @@ type ExecuteRequest struct {
 	ExecutionCount int
 }
 
-// Output receives what a running cell shows besides its result.
+// Output receives what a running cell shows besides its result. It is safe for concurrent
+// use while Execute runs; calls after Execute returned are dropped (they would arrive after
+// the reply).
 type Output interface {
 	// Display publishes display_data. With b.DisplayID set, the output can be replaced later.
 	Display(b Bundle)
