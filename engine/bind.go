@@ -110,19 +110,29 @@ func (q *query) runScript(s *syntax.Script) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			t, err := q.materialize(n)
-			if err != nil {
-				return nil, err
+			nodes, names := []node{n}, []string{""}
+			if m, ok := n.(*multiNode); ok {
+				nodes, names = m.nodes, m.names
 			}
-			if len(res.Tables) == 0 {
-				t.Name = "PrimaryResult"
-			} else {
-				t.Name = fmt.Sprintf("Table_%d", len(res.Tables))
+			for i, n := range nodes {
+				t, err := q.materialize(n)
+				if err != nil {
+					return nil, err
+				}
+				// Result tables are named as Kusto names them; fork branches keep theirs.
+				switch {
+				case names[i] != "":
+					t.Name = names[i]
+				case len(res.Tables) == 0:
+					t.Name = "PrimaryResult"
+				default:
+					t.Name = fmt.Sprintf("Table_%d", len(res.Tables))
+				}
+				if err := q.checkLimits(st, t); err != nil {
+					return nil, err
+				}
+				res.Tables = append(res.Tables, t)
 			}
-			if err := q.checkLimits(st, t); err != nil {
-				return nil, err
-			}
-			res.Tables = append(res.Tables, t)
 		case *syntax.DeclarePatternStmt, *syntax.AliasStmt, *syntax.RestrictStmt:
 			// No effect on a local run.
 		default:

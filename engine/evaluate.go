@@ -47,6 +47,11 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "bag_unpack needs an input")
 		}
 		return q.bindBagUnpack(sc, in, op)
+	case "ipv4_lookup":
+		if in == nil {
+			return nil, semErr(op, "ipv4_lookup needs an input")
+		}
+		return q.bindIPv4Lookup(sc, in, op)
 	case "pivot":
 		if in == nil {
 			return nil, semErr(op, "pivot needs an input")

@@ -38,6 +38,12 @@ func (q *query) bindPipe(sc *scope, p *syntax.PipeExpr, input node) (node, error
 		cur, ops = n, ops[1:]
 	}
 	for i, op := range ops {
+		if f, ok := op.(*syntax.ForkOp); ok {
+			return q.bindFork(sc, cur, f, ops[i+1:])
+		}
+		if f, ok := op.(*syntax.FacetOp); ok {
+			return q.bindFacet(sc, cur, f, ops[i+1:])
+		}
 		n, err := q.bindOp(sc, cur, op, ops[i+1:])
 		if err != nil {
 			return nil, err
@@ -1370,4 +1376,88 @@ func (q *query) bindPartition(sc *scope, in node, op *syntax.PartitionOp) (node,
 		}
 		return out, nil
 	}}, nil
+}
+
+// multiNode is several results from one query statement (fork, facet). As a node it is
+// its first result; runScript returns all of them.
+type multiNode struct {
+	nodes []node
+	names []string
+}
+
+func (m *multiNode) schema() table.Schema               { return m.nodes[0].schema() }
+func (m *multiNode) run(q *query) (*table.Table, error) { return q.materialize(m.nodes[0]) }
+
+// bindRest applies the operators after a fork or facet to one branch.
+func (q *query) bindRest(sc *scope, n node, rest []syntax.Operator) (node, error) {
+	for _, op := range rest {
+		var err error
+		if n, err = q.bindOp(sc, n, op, nil); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+func (q *query) bindFork(sc *scope, in node, op *syntax.ForkOp, rest []syntax.Operator) (node, error) {
+	shared := &cachedNode{in: in}
+	m := &multiNode{}
+	for i, br := range op.Branches {
+		sub, ok := subPipe(br.Sub)
+		if !ok {
+			return nil, semErr(br, "fork needs sub-queries in parentheses")
+		}
+		n, err := q.bindPipe(sc, sub, shared)
+		if err != nil {
+			return nil, err
+		}
+		if n, err = q.bindRest(sc, n, rest); err != nil {
+			return nil, err
+		}
+		name := fmt.Sprintf("GenericResult%d", i)
+		if br.Name != nil {
+			name = br.Name.Name
+		}
+		m.nodes, m.names = append(m.nodes, n), append(m.names, name)
+	}
+	if len(m.nodes) == 0 {
+		return nil, semErr(op, "fork needs at least one sub-query")
+	}
+	return m, nil
+}
+
+// bindFacet is `facet by c1, c2 [with (sub)]`: a count per value of each column, plus
+// the sub-query's result.
+func (q *query) bindFacet(sc *scope, in node, op *syntax.FacetOp, rest []syntax.Operator) (node, error) {
+	shared := &cachedNode{in: in}
+	m := &multiNode{}
+	for _, b := range op.By {
+		id, ok := b.(*syntax.Ident)
+		if !ok {
+			return nil, semErr(b, "facet by expects column names")
+		}
+		n, err := q.bindSummarize(sc, shared, []*syntax.Column{{Span: op.Span, Names: []*syntax.Ident{{Span: op.Span, Name: "count_" + id.Name}}, X: &syntax.CallExpr{Span: op.Span, Fun: &syntax.Ident{Span: op.Span, Name: "count"}}}}, []*syntax.Column{{Span: op.Span, X: id}}, op)
+		if err != nil {
+			return nil, err
+		}
+		m.nodes, m.names = append(m.nodes, n), append(m.names, id.Name)
+	}
+	if op.With != nil {
+		sub, ok := subPipe(op.With)
+		if !ok {
+			return nil, semErr(op.With, "facet with needs a sub-query")
+		}
+		n, err := q.bindPipe(sc, sub, shared)
+		if err != nil {
+			return nil, err
+		}
+		if n, err = q.bindRest(sc, n, rest); err != nil {
+			return nil, err
+		}
+		m.nodes, m.names = append(m.nodes, n), append(m.names, "")
+	}
+	if len(m.nodes) == 0 {
+		return nil, semErr(op, "facet needs columns")
+	}
+	return m, nil
 }
