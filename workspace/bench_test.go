@@ -37,3 +37,12 @@ func BenchmarkSecurityEventCore(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadJSONL loads OTRF's 1226-event recording (2.3 MB of JSON lines).
+func BenchmarkLoadJSONL(b *testing.B) {
+	for range b.N {
+		if _, err := LoadFile("../../shared/data/otrf/covenant_psremoting_grunt_security.jsonl"); err != nil {
+			b.Skip(err)
+		}
+	}
+}
