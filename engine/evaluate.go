@@ -47,6 +47,11 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "bag_unpack needs an input")
 		}
 		return q.bindBagUnpack(sc, in, op)
+	case "geo_polygon_lookup", "geo_line_lookup":
+		if in == nil {
+			return nil, semErr(op, "%s needs an input", name)
+		}
+		return q.bindGeoLookup(sc, in, op, name == "geo_line_lookup")
 	case "ipv4_lookup":
 		if in == nil {
 			return nil, semErr(op, "ipv4_lookup needs an input")
