@@ -154,6 +154,16 @@ func TestDemoOptions(t *testing.T) {
 	if sl.Rows() < 800 || sl.Rows() > 1100 {
 		t.Errorf("Scale 0.1: SigninLogs has %d rows", sl.Rows())
 	}
+	// A tiny workspace still builds every table (the story is cut to fit).
+	tiny, err := workspace.Demo(workspace.DemoOptions{Now: testNow, Scale: 0.0001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range tiny.TableNames() {
+		if _, err := tiny.LoadTable(name); err != nil {
+			t.Errorf("Scale 0.0001: %s: %v", name, err)
+		}
+	}
 	for _, bad := range []workspace.DemoOptions{{Scale: -1}, {SecurityEventRows: -5}, {Columns: "some"}} {
 		if _, err := workspace.Demo(bad); err == nil {
 			t.Errorf("%+v: no error", bad)
