@@ -95,6 +95,9 @@ func (in *Interpreter) Complete(ctx context.Context, code string, cursor int) ke
 		return comp
 	}
 	query := code[qs:ws]
+	if inStringOrComment(code[qs:cur]) {
+		return comp
+	}
 	comp.Matches = filterPrefix(in.candidates(ctx, query), prefix)
 	return comp
 }
@@ -159,6 +162,22 @@ func (in *Interpreter) candidates(ctx context.Context, query string) [][]string 
 	funcs = append(funcs, fn.Names()...)
 	funcs = append(funcs, "and", "or", "not", "by", "on", "has", "contains", "startswith", "endswith", "in", "between", "asc", "desc")
 	return [][]string{lets, out, funcs, tableNames(schema)}
+}
+
+// inStringOrComment reports whether the end of text is inside a string literal or a //
+// comment, where completion has nothing to offer.
+func inStringOrComment(text string) bool {
+	toks := scan(text)
+	if len(toks) > 0 && toks[len(toks)-1].kind == tString && toks[len(toks)-1].unterminated {
+		return true
+	}
+	line := text[strings.LastIndexByte(text, '\n')+1:]
+	lt := scan(line)
+	rest := line
+	if len(lt) > 0 {
+		rest = line[lt[len(lt)-1].end:]
+	}
+	return strings.Contains(rest, "//")
 }
 
 // resolveSource follows `let name = Source ...` (in the query or the session parameters)

@@ -427,6 +427,11 @@ func TestComplete(t *testing.T) {
 			t.Errorf("Complete(%q, %d) = %v from %d, want %q from %d", tt.code, cur, first(c.Matches, 8), c.CursorStart, tt.want, tt.start)
 		}
 	}
+	for _, code := range []string{`print "Secu`, "print 1 // Secu", "print 'a' // 'x' Secu"} {
+		if c := in.Complete(context.Background(), code, len([]rune(code))); len(c.Matches) != 0 {
+			t.Errorf("Complete(%q) inside a string or comment = %v", code, first(c.Matches, 5))
+		}
+	}
 	// A named result and a session parameter complete at statement start.
 	run(t, in, &recorder{}, "let Threshold = 5;")
 	run(t, in, &recorder{}, "%kql --as Suspicious print a = 1")
