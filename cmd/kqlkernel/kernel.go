@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/kqlkernel/kqlkernel/kernel"
 )
@@ -34,6 +35,20 @@ func runKernel(ctx context.Context, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+
+	// Launched by jupyter_client (JPY_PARENT_PID set): leave when the launcher dies instead
+	// of lingering as an orphan, as ipykernel's parent poller does.
+	if os.Getenv("JPY_PARENT_PID") != "" {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			if watchParent(ctx, os.Getppid, time.Second) {
+				fmt.Fprintln(os.Stderr, "kqlkernel: the process that started the kernel is gone; exiting")
+				cancel()
+			}
+		}()
+	}
 
 	interp, err := newInterpreter(ctx)
 	if err != nil {
@@ -63,4 +78,22 @@ func runKernel(ctx context.Context, args []string) error {
 		}
 	}()
 	return k.Run(ctx)
+}
+
+// watchParent reports true once getppid returns something other than it did at the start
+// (the parent died and the kernel was re-parented), false when ctx ends first.
+func watchParent(ctx context.Context, getppid func() int, every time.Duration) bool {
+	first := getppid()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			if getppid() != first {
+				return true
+			}
+		}
+	}
 }

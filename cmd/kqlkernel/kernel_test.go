@@ -134,3 +134,22 @@ func TestKernelProcess(t *testing.T) {
 		t.Fatal("kernel did not exit after SIGTERM")
 	}
 }
+
+func TestWatchParent(t *testing.T) {
+	var calls int
+	ppid := func() int { // the parent dies at the third look
+		calls++
+		if calls >= 3 {
+			return 1
+		}
+		return 4242
+	}
+	if !watchParent(context.Background(), ppid, time.Millisecond) {
+		t.Error("watchParent missed the re-parenting")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if watchParent(ctx, func() int { return 4242 }, time.Millisecond) {
+		t.Error("watchParent reported a living parent as gone")
+	}
+}
