@@ -40,7 +40,7 @@ var aggregateNames = map[string]bool{
 	"variancep": true, "variancepif": true, "binary_all_and": true, "binary_all_or": true, "binary_all_xor": true,
 	"make_dictionary": true, "buildschema": true, "hll": true, "tdigest": true, "covariance": true, "covariancep": true,
 	"cnt": true, "covarianceif": true, "covariancepif": true, "percentilew": true, "percentilesw": true,
-	"percentilesw_array": true,
+	"percentilesw_array": true, "tdigest_merge": true, "merge_tdigest": true, "hll_if": true, "hll_merge": true,
 }
 
 func isAggregate(name string) bool { return aggregateNames[name] }
@@ -322,6 +322,31 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 			}
 		}
 		d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr} }
+	case "tdigest", "tdigest_merge", "merge_tdigest":
+		merge := name != "tdigest"
+		if len(args) < 1 || (merge && len(args) != 1) || len(args) > 2 {
+			return nil, need(1, 2)
+		}
+		t := args[0].typ()
+		if t == table.TypeInt {
+			t = table.TypeLong
+		}
+		d.outTypes = []table.Type{table.TypeDynamic}
+		d.newState = func() aggState { return &tdigestState{isMerge: merge, t: t} }
+	case "hll", "hll_if", "hll_merge":
+		cond := name == "hll_if"
+		if len(args) < 1 {
+			return nil, need(1, 2)
+		}
+		if cond && len(args) < 2 {
+			return nil, need(2, 3)
+		}
+		if !cond {
+			d.args = args[:1] // the accuracy argument does not matter for exact sets
+		}
+		merge := name == "hll_merge"
+		d.outTypes = []table.Type{table.TypeDynamic}
+		d.newState = func() aggState { return &hllState{isMerge: merge, cond: cond} }
 	case "covariance", "covariancep", "covarianceif", "covariancepif":
 		cond := strings.HasSuffix(name, "if")
 		if err := need(2+b2i(cond), 2+b2i(cond)); err != nil {

@@ -746,6 +746,11 @@ func (q *query) bindCall(sc *scope, rc *rowCtx, e *syntax.CallExpr) (expr, error
 	if sym := sc.lookup(name); sym != nil && sym.lambda != nil {
 		return q.callScalarLambda(sc, rc, sym, e.Args, e)
 	}
+	if isAggregate(lname) && rc.aggs == nil && (lname == "merge_tdigest" || lname == "tdigest_merge" || lname == "hll_merge") {
+		// Also scalar functions: merge sketches of one row.
+		x, _, err := q.bindSketchFunc(sc, rc, e, lname)
+		return x, err
+	}
 	if isAggregate(lname) {
 		if rc.aggs == nil {
 			return nil, semErr(e, "aggregate function %s() is only allowed in summarize, make-series or top-nested", name)
@@ -795,6 +800,10 @@ func (q *query) bindCall(sc *scope, rc *rowCtx, e *syntax.CallExpr) (expr, error
 		return q.bindWindow(sc, rc, e, lname)
 	case "materialize":
 		return nil, semErr(e, "materialize() returns a table")
+	}
+	// Sketch functions read the engine's own tdigest/hll values, so they come first.
+	if x, handled, err := q.bindSketchFunc(sc, rc, e, lname); handled {
+		return x, err
 	}
 	f, ok := q.funcs.Lookup(lname)
 	if !ok {

@@ -52,6 +52,11 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "%s needs an input", name)
 		}
 		return q.bindGeoLookup(sc, in, op, name == "geo_line_lookup")
+	case "dcount_intersect":
+		if in == nil {
+			return nil, semErr(op, "dcount_intersect needs an input")
+		}
+		return q.bindDcountIntersect(sc, in, op)
 	case "ipv4_lookup":
 		if in == nil {
 			return nil, semErr(op, "ipv4_lookup needs an input")
