@@ -31,10 +31,9 @@ func init() {
 		"sample": parseSample, "sample-distinct": parseSampleDistinct, "scan": parseScan,
 		"search": parseSearch, "serialize": parseSerialize, "top-hitters": parseTopHitters,
 		"top-nested": parseTopNested, "assert-schema": parseAssertSchema,
-		"make-graph": parseGeneric, "graph-match": parseGeneric, "graph-merge": parseGeneric,
+		"make-graph": parseGeneric, "graph-match": parseGeneric,
 		"graph-to-table": parseGeneric, "graph-shortest-paths": parseGeneric,
-		"graph-mark-components": parseGeneric, "execute-and-cache": parseGeneric,
-		"macro-expand": parseGeneric, "partition-by": parseGeneric,
+		"graph-mark-components": parseGeneric, "macro-expand": parseGeneric,
 	}
 }
 
