@@ -52,6 +52,17 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "%s needs an input", name)
 		}
 		return q.bindGeoLookup(sc, in, op, name == "geo_line_lookup")
+	case "rows_near", "sliding_window_counts", "rolling_percentile":
+		if in == nil {
+			return nil, semErr(op, "%s needs an input", name)
+		}
+		switch name {
+		case "rows_near":
+			return q.bindRowsNear(sc, in, op)
+		case "sliding_window_counts":
+			return q.bindSlidingWindowCounts(sc, in, op)
+		}
+		return q.bindRollingPercentile(sc, in, op)
 	case "dcount_intersect":
 		if in == nil {
 			return nil, semErr(op, "dcount_intersect needs an input")
