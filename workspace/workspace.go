@@ -1,9 +1,3 @@
-// Package workspace provides tables for the embedded engine: a generated demo workspace of
-// Microsoft Sentinel / Azure Monitor tables, and loaders for real log files (CSV, JSON, JSON
-// lines, Log Analytics portal exports).
-//
-// Tables a Workspace returns are read-only and shared: columns of one table may share backing
-// arrays (every all-empty column of a type points at the same storage).
 package workspace
 
 import (
