@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -443,10 +444,9 @@ func TestSchemaFromMetadata(t *testing.T) {
 func TestTransientFailureIsRetried(t *testing.T) {
 	f := newFixed()
 	h := server.New(server.Config{Backend: f})
-	var n int
+	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n++
-		if n == 1 {
+		if n.Add(1) == 1 {
 			w.Header().Set("Retry-After", "0")
 			http.Error(w, `{"error":{"code":"ServiceUnavailable","message":"try again"}}`, http.StatusServiceUnavailable)
 			return
@@ -455,7 +455,7 @@ func TestTransientFailureIsRetried(t *testing.T) {
 	}))
 	defer srv.Close()
 	resp, err := laBackend(t, srv.URL+"/v1", "", nil).Query(context.Background(), backend.Request{Query: "types"})
-	if err != nil || resp.Tables[0].Rows() != 5 || n != 2 {
-		t.Fatalf("after a 503: %v, %d requests", err, n)
+	if err != nil || resp.Tables[0].Rows() != 5 || n.Load() != 2 {
+		t.Fatalf("after a 503: %v, %d requests", err, n.Load())
 	}
 }
