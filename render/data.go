@@ -364,7 +364,11 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 	for i := range index {
 		index[i] = map[string]int{}
 	}
+	single := make([]*series, len(ys)) // without series columns: one series per y column, no lookups
 	get := func(key string, yi int) *series {
+		if len(ser) == 0 && single[yi] != nil {
+			return single[yi]
+		}
 		if i, ok := index[yi][key]; ok {
 			if i < 0 {
 				return nil
@@ -382,6 +386,9 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 		}
 		index[yi][key] = len(d.series)
 		d.series = append(d.series, s)
+		if len(ser) == 0 {
+			single[yi] = s
+		}
 		return s
 	}
 	var key strings.Builder

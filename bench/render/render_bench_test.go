@@ -7,6 +7,7 @@ package renderbench
 
 import (
 	"math/rand/v2"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,14 +59,29 @@ func jagged(n, series int) *table.Table {
 	return tb
 }
 
+// cpuTime is the process's user+system CPU time: on a shared machine wall time per op
+// depends on the neighbours, CPU time per op much less.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds a cpu-ms/op metric for the loop that started at start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
 func benchTables(b *testing.B, n int) {
 	tb := []*table.Table{wideResult(n)}
 	b.ResetTimer()
+	start := cpuTime()
 	for b.Loop() {
 		if render.Tables(tb, render.TableOptions{}).HTML() == "" {
 			b.Fatal("empty")
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkTable100kRows(b *testing.B) { benchTables(b, 100_000) }
@@ -73,11 +89,13 @@ func BenchmarkTable1MRows(b *testing.B)   { benchTables(b, 1_000_000) }
 
 func benchChart(b *testing.B, tb *table.Table, spec table.RenderSpec) {
 	b.ResetTimer()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := render.Chart(tb, &spec, render.ChartOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkTimechart100k(b *testing.B) {
@@ -123,6 +141,7 @@ func BenchmarkPeerGonumLine5k(b *testing.B) {
 		pts[i].X, pts[i].Y = float64(i), v+10*r.Float64()
 	}
 	b.ResetTimer()
+	start := cpuTime()
 	for b.Loop() {
 		p := plot.New()
 		l, err := plotter.NewLine(pts)
@@ -133,4 +152,5 @@ func BenchmarkPeerGonumLine5k(b *testing.B) {
 		c := vgimg.New(vg.Length(900)*vg.Inch/96, vg.Length(450)*vg.Inch/96)
 		p.Draw(draw.New(c))
 	}
+	reportCPU(b, start)
 }
