@@ -117,6 +117,42 @@ func TestDatetimeLiterals(t *testing.T) {
 			t.Errorf("%s = %v, want %v", src, got, want)
 		}
 	}
+	// every format of the datetime docs page
+	nov8 := time.Date(2014, 11, 8, 15, 5, 2, 0, time.UTC)
+	nov8m := time.Date(2014, 11, 8, 15, 5, 0, 0, time.UTC)
+	for src, want := range map[string]time.Time{
+		"2014-05-25T08:20:03.123456Z":      time.Date(2014, 5, 25, 8, 20, 3, 123456000, time.UTC),
+		"2014-05-25T08:20:03.123456":       time.Date(2014, 5, 25, 8, 20, 3, 123456000, time.UTC),
+		"2014-05-25T08:20":                 time.Date(2014, 5, 25, 8, 20, 0, 0, time.UTC),
+		"2014-11-08 15:55:55.123456Z":      time.Date(2014, 11, 8, 15, 55, 55, 123456000, time.UTC),
+		"2014-11-08 15:55:55":              time.Date(2014, 11, 8, 15, 55, 55, 0, time.UTC),
+		"2014-11-08 15:55":                 time.Date(2014, 11, 8, 15, 55, 0, 0, time.UTC),
+		"2014-11-08":                       time.Date(2014, 11, 8, 0, 0, 0, 0, time.UTC),
+		"Sat, 8 Nov 14 15:05:02 GMT":       nov8,
+		"Sat, 8 Nov 14 15:05:02":           nov8,
+		"Sat, 8 Nov 14 15:05":              nov8m,
+		"Sat, 8 Nov 14 15:05 GMT":          nov8m,
+		"8 Nov 14 15:05:02 GMT":            nov8,
+		"8 Nov 14 15:05:02":                nov8,
+		"8 Nov 14 15:05":                   nov8m,
+		"8 Nov 14 15:05 GMT":               nov8m,
+		"Saturday, 08-Nov-14 15:05:02 GMT": nov8,
+		"Saturday, 08-Nov-14 15:05:02":     nov8,
+		"Saturday, 08-Nov-14 15:05 GMT":    nov8m,
+		"Saturday, 08-Nov-14 15:05":        nov8m,
+		"08-Nov-14 15:05:02 GMT":           nov8,
+		"08-Nov-14 15:05:02":               nov8,
+		"08-Nov-14 15:05 GMT":              nov8m,
+		"08-Nov-14 15:05":                  nov8m,
+		"2014-11-08T15:05:02":              nov8,
+		"Sat, 8 Nov 14 10:05:02 EST":       nov8,
+		"Sat, 8 Nov 14 17:05:02 +0200":     nov8,
+	} {
+		got, ok := ParseDatetime(src)
+		if !ok || !got.Equal(want) {
+			t.Errorf("ParseDatetime(%q) = %v, %v; want %v", src, got, ok, want)
+		}
+	}
 	l := printValue(t, "datetime(2025, 6, 14)")
 	if l.Invalid == "" || l.Value != nil {
 		t.Errorf("datetime(2025, 6, 14): want Invalid set and no value, got %+v", l)

@@ -457,20 +457,16 @@ func parseClockSpan(text string) (int64, bool) {
 	return days*864e9 + h*36e9 + m*6e8 + secTicks, true
 }
 
-// datetimeLayouts are the formats datetime(...) accepts (ISO 8601 variants, RFC 822,
-// RFC 850, and the US-style dates the service also reads).
+// datetimeLayouts are the formats datetime(...) accepts: ISO 8601 and its sortable
+// variants, RFC 822 and RFC 850 (zones are handled by ParseDatetime), and US-style dates.
 var datetimeLayouts = []string{
 	"2006-01-02T15:04:05.9999999Z07:00",
 	"2006-01-02T15:04:05.9999999",
-	"2006-01-02T15:04:05Z07:00",
-	"2006-01-02T15:04:05",
 	"2006-01-02T15:04Z07:00",
 	"2006-01-02T15:04",
 	"2006-01-02T15",
 	"2006-01-02 15:04:05.9999999Z07:00",
 	"2006-01-02 15:04:05.9999999",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05",
 	"2006-01-02 15:04Z07:00",
 	"2006-01-02 15:04",
 	"2006-01-02 15",
@@ -481,57 +477,87 @@ var datetimeLayouts = []string{
 	"20060102",
 	"20060102T150405",
 	"20060102 150405",
-	"Mon, 2 Jan 06 15:04:05 MST",
-	"Mon, 2 Jan 2006 15:04:05 MST",
-	"Mon, 2 Jan 06 15:04 MST",
-	"Mon, 2 Jan 2006 15:04 MST",
-	"2 Jan 06 15:04:05 MST",
-	"2 Jan 2006 15:04:05 MST",
-	"Monday, 02-Jan-06 15:04:05 MST",
-	"Monday, 02-Jan-2006 15:04:05 MST",
+	// RFC 822 (with or without the weekday, 2- or 4-digit years)
+	"Mon, 2 Jan 06 15:04:05",
+	"Mon, 2 Jan 2006 15:04:05",
+	"Mon, 2 Jan 06 15:04",
+	"Mon, 2 Jan 2006 15:04",
+	"2 Jan 06 15:04:05",
+	"2 Jan 2006 15:04:05",
+	"2 Jan 06 15:04",
+	"2 Jan 2006 15:04",
+	// RFC 850
+	"Monday, 02-Jan-06 15:04:05",
+	"Monday, 02-Jan-06 15:04",
+	"Monday, 02-Jan-2006 15:04:05",
+	"02-Jan-06 15:04:05",
+	"02-Jan-06 15:04",
+	// US style and others seen in queries
 	"1/2/2006",
 	"1/2/2006 15:04",
 	"1/2/2006 15:04:05",
+	"1/2/2006 15:04:05.9999999",
 	"1/2/2006 3:04:05 PM",
 	"1/2/2006 3:04 PM",
-	"01/02/2006 15:04:05.9999999",
 	"2006/01/02",
 	"2006/01/02 15:04:05",
 	"2006/01/02 15:04:05.9999999",
 	"2 January 2006",
 	"January 2, 2006",
 	"Jan 2, 2006",
-	"2006-01-02T15:04:05.9999999 Z07:00",
 }
 
-// ParseDatetime decodes the text of datetime(...) to UTC. Time zone names other than
-// UTC/GMT/Z are read as UTC (as the service does for abbreviations it knows).
+// zoneOffsets are the RFC 822 zone names, in seconds east of UTC.
+var zoneOffsets = map[string]int{
+	"Z": 0, "UT": 0, "UTC": 0, "GMT": 0,
+	"EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+	"MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+}
+
+// ParseDatetime decodes the text of datetime(...) to UTC: ISO 8601 (`Z`, `+hh:mm`),
+// RFC 822/850 with zone names (GMT, EST, ...) or numeric zones (+0200), US-style dates.
 func ParseDatetime(text string) (time.Time, bool) {
-	text = strings.TrimSpace(text)
-	if text == "" {
+	t := strings.TrimSpace(text)
+	if t == "" {
 		return time.Time{}, false
 	}
-	// Kusto accepts `Z`, `z` and ` UTC`/` GMT` suffixes.
-	t := text
-	if strings.HasSuffix(t, " UTC") || strings.HasSuffix(t, " GMT") {
-		t = strings.TrimSpace(t[:len(t)-4]) + "Z"
-		if v, ok := tryLayouts(t); ok {
-			return v, true
+	offset := 0
+	// a trailing zone word or numeric zone after a space (RFC 822 style)
+	if i := strings.LastIndexByte(t, ' '); i > 0 {
+		z := t[i+1:]
+		if off, ok := zoneOffsets[strings.ToUpper(z)]; ok {
+			offset, t = off, strings.TrimSpace(t[:i])
+		} else if len(z) == 5 && (z[0] == '+' || z[0] == '-') && isAllDigits(z[1:]) {
+			h, _ := strconv.Atoi(z[1:3])
+			m, _ := strconv.Atoi(z[3:])
+			offset = h*3600 + m*60
+			if z[0] == '-' {
+				offset = -offset
+			}
+			t = strings.TrimSpace(t[:i])
 		}
-		t = text
 	}
 	if strings.HasSuffix(t, "z") {
 		t = t[:len(t)-1] + "Z"
 	}
 	if v, ok := tryLayouts(t); ok {
-		return v, true
+		return v.Add(-time.Duration(offset) * time.Second), true
 	}
 	if strings.HasSuffix(t, "Z") {
 		if v, ok := tryLayouts(t[:len(t)-1]); ok {
-			return v, true
+			return v.Add(-time.Duration(offset) * time.Second), true
 		}
 	}
 	return time.Time{}, false
+}
+
+func isAllDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func tryLayouts(t string) (time.Time, bool) {
