@@ -160,7 +160,7 @@ type Literal struct {
 	Null  bool
 	Value any
 	Raw   string
-	// Invalid explains why the text of a typed literal (`datetime(2025, 6, 14)`) could
+	// Invalid explains why the text of a typed literal (`datetime(2025-13-45)`) could
 	// not be decoded; Value is then nil. The official parser accepts such text, so it
 	// is not a syntax error: the binder reports it. Empty when the literal is fine.
 	Invalid string

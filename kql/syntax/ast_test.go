@@ -147,15 +147,22 @@ func TestDatetimeLiterals(t *testing.T) {
 		"2014-11-08T15:05:02":              nov8,
 		"Sat, 8 Nov 14 10:05:02 EST":       nov8,
 		"Sat, 8 Nov 14 17:05:02 +0200":     nov8,
+		// forms the service reads that the docs do not list (conformance cases)
+		"2025, 6, 14":            time.Date(2025, 6, 14, 0, 0, 0, 0, time.UTC),
+		"2017 - 08 - 01":         time.Date(2017, 8, 1, 0, 0, 0, 0, time.UTC),
+		`"2015-01-01"`:           time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC),
+		"1970-5-12":              time.Date(1970, 5, 12, 0, 0, 0, 0, time.UTC),
+		"'2019-01-18T10:36:07Z'": time.Date(2019, 1, 18, 10, 36, 7, 0, time.UTC),
+		"'12-02-2022'":           time.Date(2022, 12, 2, 0, 0, 0, 0, time.UTC),
 	} {
 		got, ok := ParseDatetime(src)
 		if !ok || !got.Equal(want) {
 			t.Errorf("ParseDatetime(%q) = %v, %v; want %v", src, got, ok, want)
 		}
 	}
-	l := printValue(t, "datetime(2025, 6, 14)")
+	l := printValue(t, "datetime(2025-13-45)")
 	if l.Invalid == "" || l.Value != nil {
-		t.Errorf("datetime(2025, 6, 14): want Invalid set and no value, got %+v", l)
+		t.Errorf("datetime(2025-13-45): want Invalid set and no value, got %+v", l)
 	}
 }
 

@@ -3,6 +3,7 @@ package syntax
 import (
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -492,7 +493,15 @@ var datetimeLayouts = []string{
 	"Monday, 02-Jan-2006 15:04:05",
 	"02-Jan-06 15:04:05",
 	"02-Jan-06 15:04",
-	// US style and others seen in queries
+	// single-digit months and days, US style, and others the service reads
+	"2006-1-2",
+	"2006-1-2 15:04",
+	"2006-1-2 15:04:05.9999999",
+	"2006-1-2T15:04:05.9999999Z07:00",
+	"2006-1-2T15:04:05.9999999",
+	"1-2-2006",
+	"1-2-2006 15:04",
+	"1-2-2006 15:04:05.9999999",
 	"1/2/2006",
 	"1/2/2006 15:04",
 	"1/2/2006 15:04:05",
@@ -518,6 +527,15 @@ var zoneOffsets = map[string]int{
 // RFC 822/850 with zone names (GMT, EST, ...) or numeric zones (+0200), US-style dates.
 func ParseDatetime(text string) (time.Time, bool) {
 	t := strings.TrimSpace(text)
+	// the service also reads datetime("2015-01-01"), datetime(2017 - 08 - 01) and
+	// datetime(2025, 6, 14)
+	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
+		t = strings.TrimSpace(t[1 : len(t)-1])
+	}
+	if v, ok := commaDate(t); ok {
+		return v, true
+	}
+	t = spacedDashes.ReplaceAllString(t, "$1-$2")
 	if t == "" {
 		return time.Time{}, false
 	}
@@ -549,6 +567,31 @@ func ParseDatetime(text string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+var spacedDashes = regexp.MustCompile(`(\d)\s*-\s*(\d)`)
+
+// commaDate reads the `year, month, day[, hour, minute, second]` form.
+func commaDate(t string) (time.Time, bool) {
+	if !strings.Contains(t, ",") {
+		return time.Time{}, false
+	}
+	parts := strings.Split(t, ",")
+	if len(parts) < 3 || len(parts) > 6 {
+		return time.Time{}, false
+	}
+	var n [6]int
+	for i, f := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 0 {
+			return time.Time{}, false
+		}
+		n[i] = v
+	}
+	if n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23 || n[4] > 59 || n[5] > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC), true
 }
 
 func isAllDigits(s string) bool {
