@@ -287,6 +287,40 @@ func (q *query) bindOp(sc *scope, in node, op syntax.Operator, rest []syntax.Ope
 		return q.bindSearch(sc, in, op)
 	case *syntax.PartitionOp:
 		return q.bindPartition(sc, in, op)
+	case *syntax.SampleDistinctOp:
+		n, err := q.constInt(sc, op.Count)
+		if err != nil {
+			return nil, err
+		}
+		d, err := q.bindSummarize(sc, in, nil, []*syntax.Column{{Span: op.Span, X: op.Of}}, op)
+		if err != nil {
+			return nil, err
+		}
+		return &takeNode{in: d, n: n}, nil
+	case *syntax.TopHittersOp:
+		return q.bindTopHitters(sc, in, op)
+	case *syntax.ConsumeOp:
+		return &funcNode{sch: table.Schema{}, f: func(q *query) (*table.Table, error) {
+			if err := q.stream(in, 0, func(int, int, *batch) error { return nil }); err != nil {
+				return nil, err
+			}
+			return &table.Table{}, nil
+		}}, nil
+	case *syntax.AssertSchemaOp:
+		if op.Schema != nil && op.Schema.Tabular {
+			insch := in.schema()
+			for _, c := range op.Schema.Columns {
+				i := findCol(insch, c.Name.Name)
+				t, _ := table.ParseType(string(c.Type))
+				if i < 0 || (c.Type != "" && insch[i].Type != t) {
+					return nil, semErr(c, "assert-schema: the input has no column %s:%s", c.Name.Name, c.Type)
+				}
+			}
+			if !op.Schema.Star && len(op.Schema.Columns) != len(insch) {
+				return nil, semErr(op, "assert-schema: the input has %d columns, the schema %d", len(insch), len(op.Schema.Columns))
+			}
+		}
+		return in, nil
 	case *syntax.SampleOp:
 		n, err := q.constInt(sc, op.Count)
 		if err != nil {
@@ -907,6 +941,16 @@ func (q *query) bindPrint(sc *scope, op *syntax.PrintOp) (node, error) {
 	var exprs []expr
 	nm := newNamer()
 	for i, c := range op.Cols {
+		if xs, names, ok, err := q.bindTuple(sc, &rowCtx{}, c); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			for k, x := range xs {
+				sch = append(sch, table.ColumnSchema{Name: nm.unique(names[k]), Type: x.typ()})
+				exprs = append(exprs, x)
+			}
+			continue
+		}
 		x, err := q.bindScalar(sc, &rowCtx{}, c.X)
 		if err != nil {
 			return nil, err
@@ -1460,4 +1504,25 @@ func (q *query) bindFacet(sc *scope, in node, op *syntax.FacetOp, rest []syntax.
 		return nil, semErr(op, "facet needs columns")
 	}
 	return m, nil
+}
+
+// bindTopHitters is `top-hitters N of X [by Y]`: the N values of X with the highest count
+// (or sum of Y), exact here.
+func (q *query) bindTopHitters(sc *scope, in node, op *syntax.TopHittersOp) (node, error) {
+	n, err := q.constInt(sc, op.Count)
+	if err != nil {
+		return nil, err
+	}
+	var agg syntax.Expr = &syntax.CallExpr{Span: op.Span, Fun: &syntax.Ident{Span: op.Span, Name: "count"}}
+	name := "approximate_count_" + exprName(op.Of)
+	if op.By != nil {
+		agg = &syntax.CallExpr{Span: op.Span, Fun: &syntax.Ident{Span: op.Span, Name: "sum"}, Args: []syntax.Expr{op.By}}
+		name = "approximate_sum_" + exprName(op.By)
+	}
+	s, err := q.bindSummarize(sc, in, []*syntax.Column{{Span: op.Span, Names: []*syntax.Ident{{Span: op.Span, Name: name}}, X: agg}}, []*syntax.Column{{Span: op.Span, X: op.Of}}, op)
+	if err != nil {
+		return nil, err
+	}
+	keys := []*syntax.SortKey{{Span: op.Span, X: &syntax.Ident{Span: op.Span, Name: name}, Desc: true}}
+	return q.bindSort(sc, s, keys, n)
 }
