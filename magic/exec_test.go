@@ -147,6 +147,20 @@ func TestSyntaxErrorHasCaret(t *testing.T) {
 	}
 }
 
+func TestErrorPositionInTheCell(t *testing.T) {
+	in := newTestInterpreter(t)
+	ee := execErr(t, in, "%kql print 1\n%kql print x = 2 | where nosuch > 1")
+	tb := strings.Join(ee.Traceback, "\n")
+	want := "2:26: "
+	if !strings.HasPrefix(tb, want) || !strings.Contains(tb, "\n%kql print x = 2 | where nosuch > 1\n"+strings.Repeat(" ", 25)+"^") {
+		t.Errorf("want the cell's line 2 with the caret under nosuch:\n%s", tb)
+	}
+	ee = execErr(t, in, "%%kql -dl 5\nprint a = 1\n| where b > 1")
+	if tb := strings.Join(ee.Traceback, "\n"); !strings.HasPrefix(tb, "3:9: ") {
+		t.Errorf("%%%%kql: want line 3 of the cell:\n%s", tb)
+	}
+}
+
 func TestErrorPositionWithParameters(t *testing.T) {
 	in := newTestInterpreter(t)
 	run(t, in, &recorder{}, "let a = 5;\nlet b = a * 2;")

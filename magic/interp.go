@@ -61,6 +61,8 @@ type Interpreter struct {
 
 	mu  sync.Mutex
 	out kernel.Output // the running cell's output, for the device-code prompt
+
+	cell string // the running cell's code, to place error positions in it
 }
 
 // connection is one connection of the session.
@@ -151,6 +153,7 @@ func (in *Interpreter) Execute(ctx context.Context, req kernel.ExecuteRequest, o
 	in.mu.Lock()
 	in.out = lo
 	in.mu.Unlock()
+	in.cell = req.Code
 	defer func() {
 		in.mu.Lock()
 		in.out = nil

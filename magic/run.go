@@ -28,6 +28,10 @@ type prepared struct {
 	text   string // what the backend gets
 	prefix int    // bytes before the user's query
 	user   string // the user's query after {name} substitution
+	// cell and at place the user's query in the cell, so errors show the cell's own line
+	// and column; at is -1 when the query is not verbatim in the cell.
+	cell string
+	at   int
 }
 
 // prepare substitutes {name}, prepends session parameters and, for services, named
@@ -65,7 +69,11 @@ func (in *Interpreter) prepare(ctx context.Context, c *connection, query string,
 	}
 	prefix := b.Len()
 	b.WriteString(user)
-	return prepared{text: b.String(), prefix: prefix, user: user}, nil
+	p := prepared{text: b.String(), prefix: prefix, user: user, cell: in.cell, at: -1}
+	if i := strings.Index(in.cell, user); i >= 0 && user != "" && strings.LastIndex(in.cell, user) == i {
+		p.at = i
+	}
+	return p, nil
 }
 
 func (in *Interpreter) paramNamed(name string) bool {
@@ -313,6 +321,10 @@ func (in *Interpreter) positioned(offset, length int, msg, hint string, p prepar
 		msg += " (in the session parameters prepended to the query; %kql --params lists them)"
 	} else {
 		offset -= p.prefix
+		if p.at >= 0 {
+			// Point into the cell itself: its line numbers, the %kql prefix on the line.
+			src, offset = p.cell, offset+p.at
+		}
 	}
 	return syntax.FormatError(src, &syntax.Error{Offset: offset, Len: length, Msg: msg, Hint: hint})
 }

@@ -145,14 +145,14 @@ func TestDescribeServiceError(t *testing.T) {
 	le := &loganalytics.Error{StatusCode: 400, Code: "BadArgumentError", Message: "The request had some invalid properties",
 		InnerCode: "SEM0100", InnerMessage: "'where' operator: Failed to resolve column or scalar expression named 'EventIDD'",
 		Line: 3, Pos: 8, Offset: strings.Index(sent, "EventIDD")}
-	text := in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user})
+	text := in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user, at: -1})
 	want := "BadArgumentError: The request had some invalid properties\n2:9: SEM0100: 'where' operator: Failed to resolve column or scalar expression named 'EventIDD'\n| where EventIDD == 1\n        ^"
 	if text != want {
 		t.Errorf("got\n%s\nwant\n%s", text, want)
 	}
 	// An error inside the parameters points there.
 	le.Offset = strings.Index(sent, "5")
-	text = in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user})
+	text = in.describeError(le, prepared{text: sent, prefix: len(prefix), user: user, at: -1})
 	if !strings.Contains(text, "in the session parameters") || !strings.Contains(text, "let Limit = 5;") {
 		t.Errorf("error in a parameter:\n%s", text)
 	}
