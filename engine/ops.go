@@ -273,6 +273,8 @@ func (q *query) bindOp(sc *scope, in node, op syntax.Operator, rest []syntax.Ope
 		return nil, semErr(op, "'%s' must start a query", op.OpName())
 	case *syntax.ParseOp:
 		return q.bindParse(sc, in, op)
+	case *syntax.ParseKvOp:
+		return q.bindParseKV(sc, in, op)
 	case *syntax.MakeSeriesOp:
 		return q.bindMakeSeries(sc, in, op)
 	case *syntax.EvaluateOp:
