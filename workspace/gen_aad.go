@@ -344,6 +344,13 @@ func genAADNonInteractive(w *world, schema table.Schema, n int, _ float64) (*bui
 				clientApp: "Browser", agent: userAgents[4], risk: "none", riskEvents: "[]", os: "Windows 10", browser: "Firefox 120.0"}, t)
 		}})
 	}
+	// The stolen session keeps refreshing its tokens from Moscow until now.
+	for t := tl.travelAway + table.DateTime(table.Hour); t < w.now; t += table.DateTime(55 * table.Minute) {
+		story = append(story, stamped{t, func(r row, t table.DateTime) {
+			w.fillSignin(r, signin{u: victim, a: nonInteractiveApps[1], ip: w.attacker.travelIP, l: travelLoc, outcome: signinOutcomes[0],
+				clientApp: "Browser", agent: userAgents[4], risk: "none", riskEvents: "[]", os: "Windows 10", browser: "Firefox 120.0"}, t)
+		}})
+	}
 	return timedTable(w, "AADNonInteractiveUserSignInLogs", schema, n, business, func(r row, t table.DateTime) {
 		w.fillSignin(r, w.randomSignin(r, false), t)
 	}, story)

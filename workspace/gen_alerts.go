@@ -192,6 +192,7 @@ func (w *world) alertRows(scale float64) []alert {
 		hr := e.host(web)
 		ar := e.account(v.sam, "CONTOSO", v.sid, hr)
 		e.process("0x1d30", encodedPSCommand, `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`, hr, ar, tl.encodedPS)
+		e.add(obj{{"Url", "https://" + w.attacker.c2Domain + "/a.ps1"}, {"Type", "url"}})
 		out = append(out, alert{name: "Suspicious Powershell Activity Detected", severity: "High", provider: provASC, product: prodASC, component: "Servers",
 			description: "Analysis of host data detected a PowerShell script running on " + web.short + " that has features in common with known suspicious scripts. This script could be legitimate, or an indication that the machine has been compromised.",
 			tactics:     "Execution", techniques: `["T1059"]`, compromised: web.short, h: web, entities: e.list, start: tl.encodedPS, end: tl.encodedPS,

@@ -110,6 +110,7 @@ func (w *world) attackCommands() []attackCmd {
 		{tl.encodedPS, ps, encodedPSCommand, sys32 + "cmd.exe", 7472, 7244},
 		{tl.encodedPS + 75*table.DateTime(table.Second), ps, reverseShellCommand, ps, 7792, 7472},
 		{tl.lsass, sys32 + "rundll32.exe", lsassDumpCommand, ps, 9232, 7472},
+		{tl.lateral - 3*table.DateTime(table.Minute), ps, downloadCommand, sys32 + "cmd.exe", 11028, 7244},
 		{tl.newAdmin, sys32 + "net.exe", newUserCommand, sys32 + "cmd.exe", 3932, 7244},
 		{tl.newAdmin + 30*table.DateTime(table.Second), sys32 + "net.exe", addGroupCommand, sys32 + "cmd.exe", 7748, 7244},
 		{tl.lateral - 30*table.DateTime(table.Second), `C:\Users\alice.wong\AppData\Local\Temp\PsExec64.exe`, `PsExec64.exe \\FS01 -accepteula -s cmd.exe`, sys32 + "cmd.exe", 11276, 7244},

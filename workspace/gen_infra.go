@@ -110,6 +110,8 @@ func genCommonSecurityLog(w *world, schema table.Schema, n int, _ float64) (*bui
 			r.s("ThreatDescription", "Botnet command and control")
 			r.s("IndicatorThreatType", "Botnet")
 			r.s("ThreatConfidence", "High")
+			r.s("DestinationHostName", w.attacker.c2Domain)
+			r.s("RequestURL", "https://"+w.attacker.c2Domain+"/api/v2/beacon")
 		}})
 	}
 	for j := range 60 {

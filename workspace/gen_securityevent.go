@@ -838,6 +838,7 @@ func (g *seGen) storyEvents() []storyEvent {
 		{tl.encodedPS + 75*table.DateTime(table.Second), ps, ps, reverseShellCommand, "0x1e70", "0x1d30"},
 		{tl.lsass - 60*table.DateTime(table.Second), ps, sys32 + "cmd.exe", `powershell.exe -c "Get-Process lsass | Select-Object Id"`, "0x21e8", "0x1c4c"},
 		{tl.lsass, sys32 + "rundll32.exe", ps, lsassDumpCommand, "0x2410", "0x1d30"},
+		{tl.lateral - 3*table.DateTime(table.Minute), ps, sys32 + "cmd.exe", downloadCommand, "0x2b14", "0x1c4c"},
 		{tl.newAdmin, sys32 + "net.exe", sys32 + "cmd.exe", newUserCommand, "0x0f5c", "0x1c4c"},
 		{tl.newAdmin + 30*table.DateTime(table.Second), sys32 + "net.exe", sys32 + "cmd.exe", addGroupCommand, "0x1e44", "0x1c4c"},
 		{tl.lateral - 30*table.DateTime(table.Second), `C:\Users\alice.wong\AppData\Local\Temp\PsExec64.exe`, sys32 + "cmd.exe", `PsExec64.exe \\FS01 -accepteula -s cmd.exe`, "0x2c0c", "0x1c4c"},
