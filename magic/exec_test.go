@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -548,6 +549,24 @@ func TestRequestPropertiesBecomeSetStatements(t *testing.T) {
 	ee := execErr(t, in, "%kql +truncationmaxrecords=2 range x from 1 to 5 step 1")
 	if !strings.Contains(ee.Value, "record count limit 2 (E_QUERY_RESULT_SET_TOO_LARGE") {
 		t.Errorf("+truncationmaxrecords=2 over 5 rows: %v", ee)
+	}
+}
+
+func TestChartAndSize(t *testing.T) {
+	in := newTestInterpreter(t)
+	q := "range x from 1 to 10 step 1 | extend y = x * x | render linechart"
+	b := run(t, in, &recorder{}, q)
+	png, ok := b.Data["image/png"].(string)
+	if !ok || len(png) < 100 {
+		t.Fatalf("no chart: %v", b.Data)
+	}
+	if _, html := b.Data["text/html"]; html {
+		t.Errorf("a chart result should not carry the table's HTML (front ends prefer HTML over PNG)")
+	}
+	b = run(t, in, &recorder{}, "%kql -cw 300 -ch 200 "+q)
+	md, _ := b.Metadata["image/png"].(map[string]any)
+	if md == nil || fmt.Sprint(md["width"]) != "300" || fmt.Sprint(md["height"]) != "200" {
+		t.Errorf("chart size metadata: %v", b.Metadata)
 	}
 }
 

@@ -23,6 +23,9 @@ type Options struct {
 	Stdout       bool   // write the table as text to stdout
 	Workspaces   []string
 	Properties   []string // client request properties as `set name[=value]` statements
+	ChartWidth   int      // chart size in CSS pixels; 0 = the renderer's default
+	ChartHeight  int
+	ChartDPI     int
 }
 
 // defaultOptions are the session's starting settings.
@@ -101,6 +104,12 @@ var optionDefs = []optDef{
 		apply: func(o *Options, v value) error { o.Query = v.s; return nil }},
 	{name: "stdout", kind: optBool, help: "also write the result table as plain text to stdout", noCell: true,
 		apply: func(o *Options, v value) error { o.Stdout = v.b; return nil }},
+	{name: "chart_width", short: []string{"cw"}, kind: optInt, help: "chart width in pixels (default 900)",
+		apply: func(o *Options, v value) error { return positive("chart_width", v.i, &o.ChartWidth) }},
+	{name: "chart_height", short: []string{"ch"}, kind: optInt, help: "chart height in pixels (default 450)",
+		apply: func(o *Options, v value) error { return positive("chart_height", v.i, &o.ChartHeight) }},
+	{name: "chart_dpi", kind: optInt, help: "chart resolution (default 96; 192 for sharp images on high-density screens)",
+		apply: func(o *Options, v value) error { return positive("chart_dpi", v.i, &o.ChartDPI) }},
 	{name: "workspaces", short: []string{"ws"}, kind: optList, help: "query more workspaces too: +workspaces=['id1','id2'] (Log Analytics)",
 		apply: func(o *Options, v value) error { o.Workspaces = v.list; return nil }},
 }
@@ -434,6 +443,14 @@ func parseValue(d *optDef, raw string) (value, error) {
 		v.list = list
 	}
 	return v, nil
+}
+
+func positive(name string, n int, dst *int) error {
+	if n <= 0 || n > 10000 {
+		return fmt.Errorf("-%s %d: must be between 1 and 10000", name, n)
+	}
+	*dst = n
+	return nil
 }
 
 // parseList parses ['a','b'], [a, b], (a,b) or a,b.

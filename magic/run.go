@@ -164,7 +164,7 @@ func (in *Interpreter) runQuery(ctx context.Context, c *connection, query string
 		return nil, nil
 	}
 	if render.IsChart(resp.Render) && len(resp.Tables) > 0 {
-		chart, err := render.Chart(resp.Tables[0], resp.Render, render.ChartOptions{})
+		chart, err := render.Chart(resp.Tables[0], resp.Render, render.ChartOptions{Width: opts.ChartWidth, Height: opts.ChartHeight, DPI: float64(opts.ChartDPI)})
 		if err == nil {
 			b := toKernel(chart)
 			return &b, nil
