@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -114,8 +115,15 @@ func (q *query) runScript(s *syntax.Script) (*Result, error) {
 			if m, ok := n.(*multiNode); ok {
 				nodes, names = m.nodes, m.names
 			}
+			limit := -1
+			if !q.noTrunc && q.maxRows > 0 {
+				limit = q.maxRows
+			}
 			for i, n := range nodes {
-				t, err := q.materialize(n)
+				t, err := q.materializeLimit(n, limit)
+				if errors.Is(err, errTooManyRows) {
+					return nil, q.tooManyRows(st, -1)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -176,9 +184,7 @@ func (q *query) checkLimits(st syntax.Node, t *table.Table) error {
 		return nil
 	}
 	if q.maxRows > 0 && t.Rows() > q.maxRows {
-		return &Error{Code: "E_QUERY_RESULT_SET_TOO_LARGE", Offset: st.Pos(), Len: st.End() - st.Pos(),
-			Msg:  fmt.Sprintf("query result set has exceeded the internal record count limit %d (E_QUERY_RESULT_SET_TOO_LARGE; result has %d records)", q.maxRows, t.Rows()),
-			Hint: "add `take`, `summarize` or a tighter `where`, or prefix the query with `set notruncation;`"}
+		return q.tooManyRows(st, t.Rows())
 	}
 	if q.maxBytes > 0 {
 		var total int64
@@ -192,6 +198,17 @@ func (q *query) checkLimits(st syntax.Node, t *table.Table) error {
 		}
 	}
 	return nil
+}
+
+// tooManyRows is Kusto's E_QUERY_RESULT_SET_TOO_LARGE for the row limit (rows < 0 when
+// the query was stopped before counting them all).
+func (q *query) tooManyRows(st syntax.Node, rows int) *Error {
+	msg := fmt.Sprintf("query result set has exceeded the internal record count limit %d (E_QUERY_RESULT_SET_TOO_LARGE)", q.maxRows)
+	if rows >= 0 {
+		msg = fmt.Sprintf("query result set has exceeded the internal record count limit %d (E_QUERY_RESULT_SET_TOO_LARGE; result has %d records)", q.maxRows, rows)
+	}
+	return &Error{Code: "E_QUERY_RESULT_SET_TOO_LARGE", Offset: st.Pos(), Len: st.End() - st.Pos(), Msg: msg,
+		Hint: "add `take`, `summarize` or a tighter `where`, or prefix the query with `set notruncation;`"}
 }
 
 func (q *query) bindLet(sc *scope, name string, v syntax.Expr) error {

@@ -118,6 +118,13 @@ func TestResultLimit(t *testing.T) {
 	if !errors.As(err, &qe) || qe.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
 		t.Fatalf("got %v, want E_QUERY_RESULT_SET_TOO_LARGE", err)
 	}
+	_, err = Run(context.Background(), db, "range x from 1 to 600000 step 1 | where x > 0 | extend y = x * 2", Options{})
+	if !errors.As(err, &qe) || qe.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
+		t.Fatalf("streamed result: got %v, want E_QUERY_RESULT_SET_TOO_LARGE", err)
+	}
+	if _, err := Run(context.Background(), db, "range x from 1 to 600000 step 1 | where x > 0", Options{MaxRows: -1}); err != nil {
+		t.Fatalf("MaxRows < 0 must lift the limit: %v", err)
+	}
 	res, err := Run(context.Background(), db, "set notruncation;\nrange x from 1 to 600000 step 1", Options{})
 	if err != nil {
 		t.Fatal(err)

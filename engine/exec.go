@@ -253,17 +253,30 @@ func (q *query) streamTable(t *table.Table, steps []step, workers int, need []bo
 }
 
 // materialize runs n and returns its rows as a table, in order.
-func (q *query) materialize(n node) (*table.Table, error) {
+func (q *query) materialize(n node) (*table.Table, error) { return q.materializeLimit(n, -1) }
+
+// errTooManyRows stops a result that already exceeds the row limit.
+var errTooManyRows = errors.New("too many rows")
+
+// materializeLimit is materialize that gives up with errTooManyRows as soon as a chain
+// has produced more than limit rows (limit < 0: no limit), so that an over-large result
+// fails fast instead of being copied first.
+func (q *query) materializeLimit(n node, limit int) (*table.Table, error) {
 	c, ok := n.(*chainNode)
 	if !ok {
 		return n.run(q)
 	}
 	var mu sync.Mutex
 	parts := map[int]*batch{}
+	total := 0
 	err := q.stream(n, 0, func(w, idx int, b *batch) error {
 		mu.Lock()
+		defer mu.Unlock()
 		parts[idx] = b
-		mu.Unlock()
+		total += b.n
+		if limit >= 0 && total > limit {
+			return errTooManyRows
+		}
 		return nil
 	})
 	if err != nil {
