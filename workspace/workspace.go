@@ -95,7 +95,7 @@ func Demo(opts DemoOptions) (*Workspace, error) {
 	if opts.Columns == "" && opts.SecurityEventRows > 2_000_000 {
 		opts.Columns = "core"
 	}
-		schemas, err := loadSchemas()
+	schemas, err := loadSchemas()
 	if err != nil {
 		return nil, err
 	}
