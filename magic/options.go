@@ -65,53 +65,58 @@ type value struct {
 	list []string
 }
 
-var optionDefs = []optDef{
-	{name: "timespan", short: []string{"ts"}, kind: optString, help: "time range applied to TimeGenerated, as the Log Analytics API does: 1d, 12h, P1D, PT6H, START/END or START/DURATION (ISO 8601)",
-		apply: func(o *Options, v value) error {
-			if _, _, err := parseTimespan(v.s, time.Now()); err != nil {
-				return err
-			}
-			o.Timespan = v.s
-			return nil
-		}},
-	{name: "timeout", short: []string{"to", "wait", "server_timeout", "st"}, kind: optDuration, help: "server timeout: seconds (180) or a timespan (3m)",
-		apply: func(o *Options, v value) error { o.Timeout = v.d; return nil }},
-	{name: "display_limit", short: []string{"dl"}, kind: optInt, help: "rows shown per table (-1: all); the whole result is still kept",
-		apply: func(o *Options, v value) error { o.DisplayLimit = v.i; return nil }},
-	{name: "show_query", short: []string{"sq"}, kind: optBool, help: "show the query text sent (with parameters and inlined named results)",
-		apply: func(o *Options, v value) error { o.ShowQuery = v.b; return nil }},
-	{name: "feedback", short: []string{"f"}, kind: optBool, help: "show the status line \"Done (00:00.952): 1 records\"; -!feedback hides it (stable docs builds)",
-		apply: func(o *Options, v value) error { o.Feedback = v.b; return nil }},
-	{name: "save_as", short: []string{"sa"}, kind: optString, help: "save the result to FILE.csv or FILE.json", noCell: true,
-		apply: func(o *Options, v value) error {
-			if saveFormat(v.s) == "" {
-				return fmt.Errorf("-save_as %s: the file name must end in .csv or .json", v.s)
-			}
-			o.SaveAs = v.s
-			return nil
-		}},
-	{name: "as", short: []string{"name"}, kind: optString, help: "keep the result under NAME: later queries use it as a table (inlined as a datatable on services)", noCell: true,
-		apply: func(o *Options, v value) error {
-			if !validName(v.s) {
-				return fmt.Errorf("--as %q: a result name must be an identifier (letters, digits, _)", v.s)
-			}
-			o.As = v.s
-			return nil
-		}},
-	{name: "conn", short: []string{"c", "connection"}, kind: optString, help: "run on connection ALIAS (or a connection string) without switching the current one", noCell: true,
-		apply: func(o *Options, v value) error { o.Conn = v.s; return nil }},
-	{name: "query", short: []string{"q"}, kind: optString, help: "the query text (instead of the rest of the line)", noCell: true,
-		apply: func(o *Options, v value) error { o.Query = v.s; return nil }},
-	{name: "stdout", kind: optBool, help: "also write the result table as plain text to stdout", noCell: true,
-		apply: func(o *Options, v value) error { o.Stdout = v.b; return nil }},
-	{name: "chart_width", short: []string{"cw"}, kind: optInt, help: "chart width in pixels (default 900)",
-		apply: func(o *Options, v value) error { return positive("chart_width", v.i, &o.ChartWidth) }},
-	{name: "chart_height", short: []string{"ch"}, kind: optInt, help: "chart height in pixels (default 450)",
-		apply: func(o *Options, v value) error { return positive("chart_height", v.i, &o.ChartHeight) }},
-	{name: "chart_dpi", kind: optInt, help: "chart resolution (default 96; 192 for sharp images on high-density screens)",
-		apply: func(o *Options, v value) error { return positive("chart_dpi", v.i, &o.ChartDPI) }},
-	{name: "workspaces", short: []string{"ws"}, kind: optList, help: "query more workspaces too: +workspaces=['id1','id2'] (Log Analytics)",
-		apply: func(o *Options, v value) error { o.Workspaces = v.list; return nil }},
+// optionDefs are every option %kql takes, then Kqlmagic's ignored ones. Read-only.
+var optionDefs = append(kqlOptions(), ignoredOptions()...)
+
+func kqlOptions() []optDef {
+	return []optDef{
+		{name: "timespan", short: []string{"ts"}, kind: optString, help: "time range applied to TimeGenerated, as the Log Analytics API does: 1d, 12h, P1D, PT6H, START/END or START/DURATION (ISO 8601)",
+			apply: func(o *Options, v value) error {
+				if _, _, err := parseTimespan(v.s, time.Now()); err != nil {
+					return err
+				}
+				o.Timespan = v.s
+				return nil
+			}},
+		{name: "timeout", short: []string{"to", "wait", "server_timeout", "st"}, kind: optDuration, help: "server timeout: seconds (180) or a timespan (3m)",
+			apply: func(o *Options, v value) error { o.Timeout = v.d; return nil }},
+		{name: "display_limit", short: []string{"dl"}, kind: optInt, help: "rows shown per table (-1: all); the whole result is still kept",
+			apply: func(o *Options, v value) error { o.DisplayLimit = v.i; return nil }},
+		{name: "show_query", short: []string{"sq"}, kind: optBool, help: "show the query text sent (with parameters and inlined named results)",
+			apply: func(o *Options, v value) error { o.ShowQuery = v.b; return nil }},
+		{name: "feedback", short: []string{"f"}, kind: optBool, help: "show the status line \"Done (00:00.952): 1 records\"; -!feedback hides it (stable docs builds)",
+			apply: func(o *Options, v value) error { o.Feedback = v.b; return nil }},
+		{name: "save_as", short: []string{"sa"}, kind: optString, help: "save the result to FILE.csv or FILE.json", noCell: true,
+			apply: func(o *Options, v value) error {
+				if saveFormat(v.s) == "" {
+					return fmt.Errorf("-save_as %s: the file name must end in .csv or .json", v.s)
+				}
+				o.SaveAs = v.s
+				return nil
+			}},
+		{name: "as", short: []string{"name"}, kind: optString, help: "keep the result under NAME: later queries use it as a table (inlined as a datatable on services)", noCell: true,
+			apply: func(o *Options, v value) error {
+				if !validName(v.s) {
+					return fmt.Errorf("--as %q: a result name must be an identifier (letters, digits, _)", v.s)
+				}
+				o.As = v.s
+				return nil
+			}},
+		{name: "conn", short: []string{"c", "connection"}, kind: optString, help: "run on connection ALIAS (or a connection string) without switching the current one", noCell: true,
+			apply: func(o *Options, v value) error { o.Conn = v.s; return nil }},
+		{name: "query", short: []string{"q"}, kind: optString, help: "the query text (instead of the rest of the line)", noCell: true,
+			apply: func(o *Options, v value) error { o.Query = v.s; return nil }},
+		{name: "stdout", kind: optBool, help: "also write the result table as plain text to stdout", noCell: true,
+			apply: func(o *Options, v value) error { o.Stdout = v.b; return nil }},
+		{name: "chart_width", short: []string{"cw"}, kind: optInt, help: "chart width in pixels (default 900)",
+			apply: func(o *Options, v value) error { return positive("chart_width", v.i, &o.ChartWidth) }},
+		{name: "chart_height", short: []string{"ch"}, kind: optInt, help: "chart height in pixels (default 450)",
+			apply: func(o *Options, v value) error { return positive("chart_height", v.i, &o.ChartHeight) }},
+		{name: "chart_dpi", kind: optInt, help: "chart resolution (default 96; 192 for sharp images on high-density screens)",
+			apply: func(o *Options, v value) error { return positive("chart_dpi", v.i, &o.ChartDPI) }},
+		{name: "workspaces", short: []string{"ws"}, kind: optList, help: "query more workspaces too: +workspaces=['id1','id2'] (Log Analytics)",
+			apply: func(o *Options, v value) error { o.Workspaces = v.list; return nil }},
+	}
 }
 
 // requestProperties are Kusto client request properties Kqlmagic takes as +name=value;
@@ -168,11 +173,13 @@ var kqlmagicIgnored = []struct {
 	{"query_properties", nil, optString}, {"save_to", nil, optString},
 }
 
-func init() {
+func ignoredOptions() []optDef {
+	out := make([]optDef, 0, len(kqlmagicIgnored))
 	for _, k := range kqlmagicIgnored {
-		optionDefs = append(optionDefs, optDef{name: k.name, short: k.short, kind: k.kind, ignored: true,
+		out = append(out, optDef{name: k.name, short: k.short, kind: k.kind, ignored: true,
 			help: "Kqlmagic option with no effect in kqlkernel", apply: func(*Options, value) error { return nil }})
 	}
+	return out
 }
 
 // commandDefs are the --commands of %kql (no query follows them).
