@@ -28,6 +28,21 @@ import (
 
 const testKey = "s3cret-key"
 
+// startB and laBackendB are start and laBackend for benchmarks.
+func startB(b *testing.B, be backend.Backend) (*httptest.Server, string) {
+	srv := httptest.NewServer(server.New(server.Config{Backend: be}))
+	b.Cleanup(srv.Close)
+	return srv, srv.URL + "/v1"
+}
+
+func laBackendB(b *testing.B, endpoint string) *loganalytics.Backend {
+	be, err := loganalytics.NewFromConfig(loganalytics.Config{Workspace: "ws", Auth: loganalytics.AuthAnonymous, Endpoint: endpoint}, loganalytics.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return be
+}
+
 // start serves b on loopback (TLS when tls is set) and returns the API base URL.
 func start(t *testing.T, b backend.Backend, key string, tls bool) (*httptest.Server, string) {
 	t.Helper()

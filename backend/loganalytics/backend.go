@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -74,7 +75,11 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}
-	logs, err := azlogs.NewClient(cred, &azlogs.ClientOptions{ClientOptions: co})
+	// Only the query client swaps bodies: the credential's own requests (token endpoints)
+	// must come back untouched.
+	lo := co
+	lo.PerCallPolicies = append([]policy.Policy{rawBodyPolicy{}}, co.PerCallPolicies...)
+	logs, err := azlogs.NewClient(cred, &azlogs.ClientOptions{ClientOptions: lo})
 	if err != nil {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}
@@ -88,6 +93,37 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}
 	return &Backend{cfg: cfg, endpoint: svc.Endpoint, logs: logs, meta: meta}, nil
+}
+
+// rawBodyKey carries a *rawBody through a query's context to rawBodyPolicy.
+type rawBodyKey struct{}
+
+// rawBody is the final response's status and body, as the service sent them.
+type rawBody struct {
+	status int
+	body   []byte
+}
+
+// rawBodyPolicy keeps the response body for our exact decoder (UseNumber: longs keep all
+// 64 bits) and hands azlogs an empty result in its place: azlogs' own decoding would turn
+// every long into a float64 and, for large results, cost as much again as ours.
+type rawBodyPolicy struct{}
+
+func (rawBodyPolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	holder, _ := req.Raw().Context().Value(rawBodyKey{}).(*rawBody)
+	if err != nil || holder == nil || resp == nil {
+		return resp, err
+	}
+	body, err := runtime.Payload(resp)
+	if err != nil {
+		return resp, err
+	}
+	holder.status, holder.body = resp.StatusCode, body
+	if resp.StatusCode == http.StatusOK {
+		resp.Body = io.NopCloser(strings.NewReader(`{"tables":[]}`))
+	}
+	return resp, nil
 }
 
 // apiKeyPolicy sends the workspace's API key (appkey=) on every request.
@@ -141,24 +177,15 @@ func (b *Backend) Query(ctx context.Context, req backend.Request) (*backend.Resp
 			defer cancel()
 		}
 	}
-	var raw *http.Response
-	_, err := b.logs.QueryWorkspace(policy.WithCaptureResponse(ctx, &raw), b.cfg.Workspace, body, &azlogs.QueryWorkspaceOptions{Options: qo})
-	if raw == nil {
+	raw := &rawBody{}
+	_, err := b.logs.QueryWorkspace(context.WithValue(ctx, rawBodyKey{}, raw), b.cfg.Workspace, body, &azlogs.QueryWorkspaceOptions{Options: qo})
+	if raw.status == 0 {
 		return nil, b.transportError(ctx, err)
 	}
-	payload, perr := runtime.Payload(raw)
-	if perr != nil {
-		if err == nil {
-			err = perr
-		}
-		return nil, b.transportError(ctx, err)
+	if raw.status != http.StatusOK {
+		return nil, errorFromBody(raw.status, raw.body, req.Query)
 	}
-	if raw.StatusCode != http.StatusOK {
-		return nil, errorFromBody(raw.StatusCode, payload, req.Query)
-	}
-	// azlogs may have failed to decode a body ours reads fine (or the other way round): the
-	// raw body is the truth.
-	d, derr := decodeBody(payload, req.Query)
+	d, derr := decodeBody(raw.body, req.Query)
 	if derr != nil {
 		return nil, fmt.Errorf("loganalytics: %w", derr)
 	}
