@@ -133,9 +133,12 @@ func parsePrefer(values []string) preferences {
 	var p preferences
 	for _, v := range values {
 		for _, item := range strings.Split(v, ",") {
-			key, val, _ := strings.Cut(strings.TrimSpace(item), "=")
+			key, val, hasVal := strings.Cut(strings.TrimSpace(item), "=")
 			key = strings.ToLower(strings.TrimSpace(key))
 			val = strings.Trim(strings.TrimSpace(val), `"`)
+			if !hasVal {
+				val = "true" // `Prefer: include-render` alone (RFC 7240 token without value)
+			}
 			switch key {
 			case "include-render":
 				p.Render = strings.EqualFold(val, "true")

@@ -108,6 +108,8 @@ func TestParsePrefer(t *testing.T) {
 		{[]string{"Include-Render=TRUE", "wait=5"}, preferences{Render: true, Wait: 5 * time.Second}},         // repeated header
 		{[]string{"wait=abc,include-render=false,odata.maxpagesize=1"}, preferences{}},
 		{[]string{"wait=-3"}, preferences{}},
+		{[]string{"include-render, include-statistics"}, preferences{Render: true, Statistics: true}}, // bare tokens
+		{[]string{"ai.response-thinning=false"}, preferences{Unthinned: true}},                        // Kqlmagic
 		{[]string{"wait=99999"}, preferences{Wait: 3600 * time.Second}},
 	}
 	for _, c := range cases {
