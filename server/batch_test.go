@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"encoding/json"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kqlkernel/kqlkernel/server"
@@ -56,3 +58,33 @@ func TestBatch(t *testing.T) {
 		t.Fatalf("unauthenticated batch: %d", resp.StatusCode)
 	}
 }
+
+// TestLogHasNoSecrets: the request log names method, path, status and rows; never the
+// query string (where ?api_key= travels), headers or the query text.
+func TestLogHasNoSecrets(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := log.New(writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return buf.Write(p) }), "", 0)
+	srv := httptest.NewServer(server.New(server.Config{Backend: newFixed(), APIKey: testKey, Log: logger}))
+	defer srv.Close()
+	for _, u := range []string{"/v1/workspaces/ws/query?query=types&api_key=" + testKey, "/v1/workspaces/ws/query?query=types&api_key=wrong"} {
+		resp, err := http.Get(srv.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	out := buf.String()
+	if !strings.Contains(out, "GET /v1/workspaces/ws/query 200") || !strings.Contains(out, " 401 ") {
+		t.Fatalf("log: %q", out)
+	}
+	if strings.Contains(out, testKey) || strings.Contains(out, "wrong") || strings.Contains(out, "types") {
+		t.Fatalf("log leaks: %q", out)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

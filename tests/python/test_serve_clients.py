@@ -192,3 +192,13 @@ def test_query_batch(client):
     assert "wher" in results[1].message
     assert results[2].tables[0].rows[0]["Count"] > 0
     assert results[2].statistics["query"]["executionTime"] >= 0
+
+
+def test_timespan_as_start_and_end(client):
+    end = datetime.now(timezone.utc).replace(microsecond=0)
+    start = end - timedelta(hours=6)
+    res = client.query_workspace(
+        "DEMO_WORKSPACE", "SecurityEvent | summarize lo=min(TimeGenerated), hi=max(TimeGenerated)", timespan=(start, end)
+    )
+    row = res.tables[0].rows[0]
+    assert start <= row["lo"] and row["hi"] < end
