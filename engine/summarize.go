@@ -114,16 +114,19 @@ type grouper struct {
 	mode  int // 0 generic, 1 one integer-backed key, 2 one string key, 3 no keys, 4 up to 4 int/string keys
 	// mode 4: strings are dictionary-coded per key column, and the codes and integers
 	// form a fixed-size key with no pointers to chase.
-	dicts   []map[string]int64
-	fmap    map[fixedKey]int32
-	idicts  []map[int64]int64
-	pmap    map[uint64]int32
-	imap    map[int64]int32
-	nullGid int32
-	smap    map[string]int32
-	keyVecs []*table.Vector
-	n       int
-	buf     []byte
+	dicts  []map[string]int64
+	fmap   map[fixedKey]int32
+	idicts []map[int64]int64
+	// mode 1: keys within [denseBase, denseBase+len(dense)) map through dense (gid+1).
+	dense     []int32
+	denseBase int64
+	pmap      map[uint64]int32
+	imap      map[int64]int32
+	nullGid   int32
+	smap      map[string]int32
+	keyVecs   []*table.Vector
+	n         int
+	buf       []byte
 }
 
 func newGrouper(types []table.Type) *grouper {
@@ -189,6 +192,9 @@ func (g *grouper) assign(keys []*table.Vector, n int, gids []int32) {
 		}
 	case 1:
 		v := keys[0]
+		if g.dense == nil && !v.Const && n > 0 {
+			g.initDense(v.Ints[:n])
+		}
 		for i := 0; i < n; i++ {
 			j := i
 			if v.Const {
@@ -202,6 +208,16 @@ func (g *grouper) assign(keys []*table.Vector, n int, gids []int32) {
 				continue
 			}
 			x := v.Ints[j]
+			if d := uint64(x - g.denseBase); d < uint64(len(g.dense)) {
+				// Small key ranges (event ids, codes) index an array instead of hashing.
+				id := g.dense[d] - 1
+				if id < 0 {
+					id = g.newGroup(keys, i)
+					g.dense[d] = id + 1
+				}
+				gids[i] = id
+				continue
+			}
 			id, ok := g.imap[x]
 			if !ok {
 				id = g.newGroup(keys, i)
@@ -483,4 +499,21 @@ func (g *grouper) assignPacked(keys []*table.Vector, n int, gids []int32) {
 		}
 		gids[i] = id
 	}
+}
+
+// initDense sets up the array lookup when the first batch's keys span a small range.
+func (g *grouper) initDense(xs []int64) {
+	lo, hi := xs[0], xs[0]
+	for _, x := range xs {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	span := hi - lo + 1
+	if span <= 0 || span > 1<<16 {
+		g.dense = []int32{} // non-nil: decided, no array
+		return
+	}
+	// Leave room on both sides for keys the first batch did not show.
+	size := min(int64(1<<16), span*4)
+	g.denseBase = lo - (size-span)/2
+	g.dense = make([]int32, size)
 }
