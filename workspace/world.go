@@ -228,7 +228,7 @@ func guid(rng *rand.Rand) string {
 			b[i] = hexd[rng.IntN(16)]
 		}
 	}
-	b[14] = '4'                    // version 4
+	b[14] = '4'                 // version 4
 	b[19] = "89ab"[rng.IntN(4)] // RFC 4122 variant
 	return string(b)
 }
