@@ -154,3 +154,7 @@ func BenchmarkPeerGonumLine5k(b *testing.B) {
 	}
 	reportCPU(b, start)
 }
+
+func BenchmarkScatter1M(b *testing.B) {
+	benchChart(b, jagged(1_000_000, 1), table.RenderSpec{Visualization: "scatterchart"})
+}
