@@ -284,3 +284,125 @@ func (q *query) bindRollingPercentile(sc *scope, in node, op *syntax.EvaluateOp)
 		return out, nil
 	}}, nil
 }
+
+// bindActiveUsersCount is `evaluate active_users_count(Id, Time, Start, End, Lookback,
+// Period, ActivePeriodsCount, Bin [, dims...])`: per bin, the distinct ids seen in the bin
+// at a time when they had appeared in at least ActivePeriodsCount distinct periods of
+// the lookback window ending then. Bins with no active id are left out.
+func (q *query) bindActiveUsersCount(sc *scope, in node, op *syntax.EvaluateOp) (node, error) {
+	insch := in.schema()
+	xs, raw, err := q.pluginArgs(sc, insch, op.Plugin)
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) < 8 {
+		return nil, semErr(op.Plugin, "active_users_count(IdColumn, TimelineColumn, Start, End, LookbackWindow, Period, ActivePeriodsCount, Bin [, dim...])")
+	}
+	var c [6]float64
+	for i, k := range []int{2, 3, 4, 5, 6, 7} {
+		ce, ok := xs[k].(*constExpr)
+		f, isNum := toFloat(ce.value())
+		if !ok || !isNum {
+			return nil, semErr(raw[k], "active_users_count: arguments 3 to 8 must be constants")
+		}
+		c[i] = f
+	}
+	start, end, lookback, period, activeN, bin := c[0], c[1], c[2], c[3], c[4], c[5]
+	if bin <= 0 || period <= 0 {
+		return nil, semErr(op.Plugin, "active_users_count: period and bin must be positive")
+	}
+	dims := xs[8:]
+	sch := table.Schema{{Name: exprName(raw[1]), Type: xs[1].typ()}}
+	for i, d := range dims {
+		sch = append(sch, table.ColumnSchema{Name: exprName(raw[8+i]), Type: d.typ()})
+	}
+	sch = append(sch, table.ColumnSchema{Name: "dcount", Type: table.TypeLong})
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		t, err := q.materialize(in)
+		if err != nil {
+			return nil, err
+		}
+		b := tableBatch(t)
+		ec := q.newEval()
+		vals := make([]*table.Vector, len(xs))
+		for i, x := range xs {
+			if vals[i], err = x.eval(ec, b); err != nil {
+				return nil, err
+			}
+		}
+		type user struct{ ts []float64 }
+		type group struct {
+			dims  []any
+			users map[string]*user
+			order []string
+		}
+		var gorder []*group
+		groups := map[string]*group{}
+		var buf []byte
+		for r := 0; r < b.n; r++ {
+			ts, ok := toFloat(at(vals[1], r))
+			if !ok {
+				continue
+			}
+			buf = buf[:0]
+			var dv []any
+			for i := range dims {
+				x := at(vals[8+i], r)
+				dv = append(dv, x)
+				buf = appendKey(buf, x)
+			}
+			g := groups[string(buf)]
+			if g == nil {
+				g = &group{dims: dv, users: map[string]*user{}}
+				groups[string(buf)] = g
+				gorder = append(gorder, g)
+			}
+			id := string(appendKey(nil, at(vals[0], r)))
+			u := g.users[id]
+			if u == nil {
+				u = &user{}
+				g.users[id] = u
+				g.order = append(g.order, id)
+			}
+			u.ts = append(u.ts, ts)
+		}
+		out := table.New("", sch)
+		for _, g := range gorder {
+			for bs := start; bs <= end; bs += bin {
+				var n int64
+				for _, id := range g.order {
+					u := g.users[id]
+					active := false
+					for _, t0 := range u.ts {
+						if t0 < bs || t0 >= bs+bin || t0 > end+bin {
+							continue
+						}
+						periods := map[int64]struct{}{}
+						for _, t1 := range u.ts {
+							if t1 > t0-lookback && t1 <= t0 {
+								periods[int64(math.Floor(t1/period))] = struct{}{}
+							}
+						}
+						if float64(len(periods)) >= activeN {
+							active = true
+							break
+						}
+					}
+					if active {
+						n++
+					}
+				}
+				if n == 0 {
+					continue
+				}
+				row := []any{fromDyn(int64(bs), xs[1].typ())}
+				row = append(row, g.dims...)
+				row = append(row, n)
+				if err := out.AppendRow(row...); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return out, nil
+	}}, nil
+}
