@@ -67,7 +67,7 @@ func TestSentinelQueriesBind(t *testing.T) {
 	for _, n := range ws.TableNames() {
 		ours[n] = true
 	}
-	unknownTable := regexp.MustCompile(`unknown (?:table or variable|function) '([^']+)'`)
+	unknownTable := regexp.MustCompile(`unknown (?:table or variable|function|tabular function|table) '([^']+)'`)
 	var considered, bound, completed int
 	failures := map[string]int{}
 	var examples []string
