@@ -52,6 +52,11 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "%s needs an input", name)
 		}
 		return q.bindGeoLookup(sc, in, op, name == "geo_line_lookup")
+	case "session_count":
+		if in == nil {
+			return nil, semErr(op, "%s needs an input", name)
+		}
+		return q.bindSessionCount(sc, in, op)
 	case "active_users_count":
 		if in == nil {
 			return nil, semErr(op, "%s needs an input", name)

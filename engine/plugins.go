@@ -406,3 +406,112 @@ func (q *query) bindActiveUsersCount(sc *scope, in node, op *syntax.EvaluateOp) 
 		return out, nil
 	}}, nil
 }
+
+// bindSessionCount is `evaluate session_count(Id, Time, Start, End, Bin, LookBack
+// [, dims...])`: per bin, the sessions that start in it; an id's appearance starts a new
+// session unless the id appeared less than LookBack before.
+func (q *query) bindSessionCount(sc *scope, in node, op *syntax.EvaluateOp) (node, error) {
+	insch := in.schema()
+	xs, raw, err := q.pluginArgs(sc, insch, op.Plugin)
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) < 6 {
+		return nil, semErr(op.Plugin, "session_count(IdColumn, TimelineColumn, Start, End, Bin, LookBackWindow [, dim...])")
+	}
+	var c [4]float64
+	for i := 0; i < 4; i++ {
+		ce, ok := xs[2+i].(*constExpr)
+		f, isNum := toFloat(ce.value())
+		if !ok || !isNum {
+			return nil, semErr(raw[2+i], "session_count: start, end, bin and lookback must be constants")
+		}
+		c[i] = f
+	}
+	start, end, bin, lookback := c[0], c[1], c[2], c[3]
+	if bin <= 0 {
+		return nil, semErr(raw[4], "session_count: bin must be positive")
+	}
+	dims := xs[6:]
+	tt := xs[1].typ()
+	sch := table.Schema{{Name: exprName(raw[1]), Type: tt}}
+	for i, d := range dims {
+		sch = append(sch, table.ColumnSchema{Name: exprName(raw[6+i]), Type: d.typ()})
+	}
+	sch = append(sch, table.ColumnSchema{Name: "count_sessions", Type: table.TypeLong})
+	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+		t, err := q.materialize(in)
+		if err != nil {
+			return nil, err
+		}
+		b := tableBatch(t)
+		ec := q.newEval()
+		vals := make([]*table.Vector, len(xs))
+		for i, x := range xs {
+			if vals[i], err = x.eval(ec, b); err != nil {
+				return nil, err
+			}
+		}
+		type row struct {
+			t  float64
+			id string
+		}
+		type group struct {
+			dims []any
+			rows []row
+		}
+		var gorder []*group
+		groups := map[string]*group{}
+		var buf []byte
+		for r := 0; r < b.n; r++ {
+			ts, ok := toFloat(at(vals[1], r))
+			if !ok {
+				continue
+			}
+			buf = buf[:0]
+			var dv []any
+			for i := range dims {
+				x := at(vals[6+i], r)
+				dv = append(dv, x)
+				buf = appendKey(buf, x)
+			}
+			g := groups[string(buf)]
+			if g == nil {
+				g = &group{dims: dv}
+				groups[string(buf)] = g
+				gorder = append(gorder, g)
+			}
+			g.rows = append(g.rows, row{ts, string(appendKey(nil, at(vals[0], r)))})
+		}
+		out := table.New("", sch)
+		first := math.Floor(start/bin) * bin
+		for _, g := range gorder {
+			sort.SliceStable(g.rows, func(i, j int) bool { return g.rows[i].t < g.rows[j].t })
+			counts := map[int64]int64{}
+			last := map[string]float64{}
+			for _, r := range g.rows {
+				p, seen := last[r.id]
+				last[r.id] = r.t
+				if seen && r.t-p < lookback {
+					continue
+				}
+				if r.t < start || r.t > end {
+					continue
+				}
+				counts[int64(math.Floor(r.t/bin))]++
+			}
+			for bs := first; bs < end; bs += bin {
+				var label any = fromDyn(int64(bs), tt)
+				if tt == table.TypeReal {
+					label = bs
+				}
+				rw := append([]any{label}, g.dims...)
+				rw = append(rw, counts[int64(math.Floor(bs/bin))])
+				if err := out.AppendRow(rw...); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return out, nil
+	}}, nil
+}
