@@ -322,6 +322,12 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 			}
 		}
 		d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr} }
+	case "buildschema":
+		if err := need(1, 1); err != nil {
+			return nil, err
+		}
+		d.outTypes = []table.Type{table.TypeDynamic}
+		d.newState = func() aggState { return &schemaState{} }
 	case "tdigest", "tdigest_merge", "merge_tdigest":
 		merge := name != "tdigest"
 		if len(args) < 1 || (merge && len(args) != 1) || len(args) > 2 {

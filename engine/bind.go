@@ -817,6 +817,48 @@ func (q *query) bindCall(sc *scope, rc *rowCtx, e *syntax.CallExpr) (expr, error
 		return q.bindWindow(sc, rc, e, lname)
 	case "materialize":
 		return nil, semErr(e, "materialize() returns a table")
+	case "column_names_of":
+		if len(e.Args) != 1 {
+			return nil, semErr(e, "column_names_of() takes one tabular argument")
+		}
+		n, err := q.bindTab(sc, e.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		names := []any{}
+		for _, c := range n.schema() {
+			names = append(names, c.Name)
+		}
+		return newConst(table.TypeDynamic, names), nil
+	case "bag_pack_columns":
+		var names []string
+		var cols []expr
+		for _, a := range e.Args {
+			x, err := q.bindScalar(sc, rc, a)
+			if err != nil {
+				return nil, err
+			}
+			names, cols = append(names, exprName(a)), append(cols, x)
+		}
+		return &funcExpr{t: table.TypeDynamic, deps: cols, f: func(ec *evalCtx, b *batch) (*table.Vector, error) {
+			vs := make([]*table.Vector, len(cols))
+			for i, c := range cols {
+				v, err := c.eval(ec, b)
+				if err != nil {
+					return nil, err
+				}
+				vs[i] = v
+			}
+			out := table.NewVector(table.TypeDynamic, b.n)
+			for r := 0; r < b.n; r++ {
+				m := map[string]any{}
+				for i, v := range vs {
+					m[names[i]] = toDynamic(at(v, r))
+				}
+				out.Dyns = append(out.Dyns, m)
+			}
+			return out, nil
+		}}, nil
 	}
 	// Sketch functions read the engine's own tdigest/hll values, so they come first.
 	if x, handled, err := q.bindSketchFunc(sc, rc, e, lname); handled {

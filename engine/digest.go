@@ -446,3 +446,142 @@ func (q *query) bindDcountIntersect(sc *scope, in node, op *syntax.EvaluateOp) (
 		return out, nil
 	}}, nil
 }
+
+// schemaNode is buildschema()'s view of dynamic values: the keys seen in bags (arrays
+// appear as the key "`indexer`") and the scalar type names seen.
+type schemaNode struct {
+	keys    map[string]*schemaNode
+	order   []string
+	scalars map[string]bool
+}
+
+func (n *schemaNode) add(x any) {
+	switch v := x.(type) {
+	case nil:
+	case map[string]any:
+		for _, k := range table.SortedKeys(v) {
+			n.child(k).add(v[k])
+		}
+	case []any:
+		c := n.child("`indexer`")
+		for _, e := range v {
+			c.add(e)
+		}
+	default:
+		if n.scalars == nil {
+			n.scalars = map[string]bool{}
+		}
+		n.scalars[dynTypeName(v)] = true
+	}
+}
+
+func (n *schemaNode) child(k string) *schemaNode {
+	if n.keys == nil {
+		n.keys = map[string]*schemaNode{}
+	}
+	c := n.keys[k]
+	if c == nil {
+		c = &schemaNode{}
+		n.keys[k] = c
+		n.order = append(n.order, k)
+	}
+	return c
+}
+
+func (n *schemaNode) merge(o *schemaNode) {
+	for _, k := range o.order {
+		n.child(k).merge(o.keys[k])
+	}
+	for s := range o.scalars {
+		if n.scalars == nil {
+			n.scalars = map[string]bool{}
+		}
+		n.scalars[s] = true
+	}
+}
+
+func (n *schemaNode) value() any {
+	var out []any
+	if n.keys != nil {
+		m := map[string]any{}
+		for _, k := range n.order {
+			m[k] = n.keys[k].value()
+		}
+		out = append(out, m)
+	}
+	var names []string
+	for s := range n.scalars {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	for _, s := range names {
+		out = append(out, s)
+	}
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return out
+}
+
+func dynTypeName(v any) string {
+	switch v.(type) {
+	case int64, int32:
+		return "long"
+	case float64:
+		return "double"
+	case bool:
+		return "bool"
+	case table.DateTime:
+		return "datetime"
+	case table.TimeSpan:
+		return "timespan"
+	case table.GUID:
+		return "guid"
+	}
+	return "string"
+}
+
+type schemaState struct {
+	nodes []*schemaNode
+}
+
+func (s *schemaState) update(gids []int32, args []*table.Vector, n int) {
+	s.nodes = growTo(s.nodes, maxGid(gids, n))
+	for i := 0; i < n; i++ {
+		g := gids[i]
+		if s.nodes[g] == nil {
+			s.nodes[g] = &schemaNode{}
+		}
+		s.nodes[g].add(at(args[0], i))
+	}
+}
+
+func (s *schemaState) merge(o aggState, remap []int32) {
+	for g, nd := range o.(*schemaState).nodes {
+		t := int(remap[g])
+		s.nodes = growTo(s.nodes, t+1)
+		if nd == nil {
+			continue
+		}
+		if s.nodes[t] == nil {
+			s.nodes[t] = &schemaNode{}
+		}
+		s.nodes[t].merge(nd)
+	}
+}
+
+func (s *schemaState) result(ng int) []*table.Vector {
+	s.nodes = growTo(s.nodes, ng)
+	out := table.NewVector(table.TypeDynamic, ng)
+	for g := 0; g < ng; g++ {
+		var v any
+		if s.nodes[g] != nil {
+			v = s.nodes[g].value()
+		}
+		out.Dyns = append(out.Dyns, v)
+	}
+	return []*table.Vector{out}
+}
