@@ -698,6 +698,13 @@ func splitPath(p string) []string {
 			p = strings.TrimPrefix(p[2+end+1:], "]")
 		case p[0] == '.':
 			p = p[1:]
+		case p[0] == '[':
+			end := strings.IndexByte(p, ']')
+			if end < 0 {
+				return append(keys, p[1:])
+			}
+			keys = append(keys, p[1:end])
+			p = p[end+1:]
 		default:
 			end := strings.IndexAny(p, ".[")
 			if end < 0 {

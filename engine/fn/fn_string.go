@@ -620,10 +620,8 @@ func registerString(r *registry) {
 			s = strconv.FormatUint(uint64(i), 16)
 		}
 		if len(a) > 1 {
-			if w, ok := toLongV(normDyn(a[1])); ok {
-				for int64(len(s)) < w {
-					s = "0" + s
-				}
+			if w, ok := toLongV(normDyn(a[1])); ok && w > int64(len(s)) {
+				s = strings.Repeat("0", int(min(w, 1024))-len(s)) + s
 			}
 		}
 		return s
