@@ -71,23 +71,23 @@ var activityOf, taskOf = func() ([9000]string, [9000]int64) {
 
 // seCols holds the SecurityEvent columns the generator fills.
 type seCols struct {
-	TenantId, SourceSystem, Account, AccountType, Computer, EventSourceName, Channel, Level, Activity    *column
-	SourceComputerId, ManagementGroupName, Type, ResourceId, SubscriptionId, IsBillable                  *column
-	TimeGenerated, EventID, Task, LogonType, KeyLength, ServiceStartType                                 *column
-	BilledSize                                                                                           *column
-	SubjectUserSid, SubjectUserName, SubjectDomainName, SubjectLogonId, SubjectAccount                   *column
-	TargetUserSid, TargetUserName, TargetDomainName, TargetLogonId, TargetAccount, TargetSid             *column
-	NewProcessId, NewProcessName, ParentProcessName, CommandLine, Process, ProcessId, ProcessName        *column
-	TokenElevationType, MandatoryLabel                                                                   *column
-	IpAddress, IpPort, WorkstationName, Workstation, LogonProcessName, AuthenticationPackageName         *column
-	LmPackageName, LogonTypeName, LogonGuid, ElevatedToken, VirtualAccount, RestrictedAdminMode          *column
-	TargetLinkedLogonId, TargetOutboundUserName, TargetOutboundDomainName, TransmittedServices           *column
-	PrivilegeList, Status, SubStatus, FailureReason, ObjectServer, ObjectType, ObjectName, HandleId      *column
-	AccessMask, ShareName, ShareLocalPath, RelativeTargetName, ServiceName, PackageName                  *column
-	TargetServerName, TargetInfo, ServiceFileName, ServiceType, ServiceAccount, SamAccountName           *column
-	DisplayName, UserPrincipalName, UserAccountControl, PrimaryGroupId, MemberName, MemberSid            *column
-	AccountName, AccountDomain, PasswordLastSet, AccountExpires, OldUacValue, NewUacValue, HomeDirectory *column
-	EventData                                                                                            *column
+	TenantId, SourceSystem, Account, AccountType, Computer, EventSourceName, Channel, Level, Activity *column
+	SourceComputerId, ManagementGroupName, Type, ResourceId, SubscriptionId, IsBillable               *column
+	TimeGenerated, EventID, Task, LogonType, KeyLength, ServiceStartType                              *column
+	BilledSize                                                                                        *column
+	SubjectUserSid, SubjectUserName, SubjectDomainName, SubjectLogonId, SubjectAccount                *column
+	TargetUserSid, TargetUserName, TargetDomainName, TargetLogonId, TargetAccount, TargetSid          *column
+	NewProcessId, NewProcessName, ParentProcessName, CommandLine, Process, ProcessId, ProcessName     *column
+	TokenElevationType, MandatoryLabel                                                                *column
+	IpAddress, IpPort, WorkstationName, Workstation, LogonProcessName, AuthenticationPackageName      *column
+	LmPackageName, LogonTypeName, LogonGuid, ElevatedToken, VirtualAccount, RestrictedAdminMode       *column
+	TargetLinkedLogonId, TargetOutboundUserName, TargetOutboundDomainName, TransmittedServices        *column
+	PrivilegeList, Status, SubStatus, FailureReason, ObjectServer, ObjectType, ObjectName, HandleId   *column
+	AccessMask, ShareName, ShareLocalPath, ServiceName, PackageName                                   *column
+	TargetServerName, TargetInfo, ServiceFileName, ServiceType, ServiceAccount, SamAccountName        *column
+	DisplayName, UserPrincipalName, UserAccountControl, PrimaryGroupId, MemberName, MemberSid         *column
+	PasswordLastSet, AccountExpires, OldUacValue, NewUacValue, HomeDirectory                          *column
+	EventData                                                                                         *column
 }
 
 func newSECols(b *builder) *seCols {
@@ -110,10 +110,10 @@ func newSECols(b *builder) *seCols {
 	c.TargetLinkedLogonId, c.TargetOutboundUserName, c.TargetOutboundDomainName, c.TransmittedServices = s("TargetLinkedLogonId"), s("TargetOutboundUserName"), s("TargetOutboundDomainName"), s("TransmittedServices")
 	c.PrivilegeList, c.Status, c.SubStatus, c.FailureReason = s("PrivilegeList"), s("Status"), s("SubStatus"), s("FailureReason")
 	c.ObjectServer, c.ObjectType, c.ObjectName, c.HandleId, c.AccessMask = s("ObjectServer"), s("ObjectType"), s("ObjectName"), s("HandleId"), s("AccessMask")
-	c.ShareName, c.ShareLocalPath, c.RelativeTargetName, c.ServiceName, c.PackageName = s("ShareName"), s("ShareLocalPath"), s("RelativeTargetName"), s("ServiceName"), s("PackageName")
+	c.ShareName, c.ShareLocalPath, c.ServiceName, c.PackageName = s("ShareName"), s("ShareLocalPath"), s("ServiceName"), s("PackageName")
 	c.TargetServerName, c.TargetInfo, c.ServiceFileName, c.ServiceType, c.ServiceAccount = s("TargetServerName"), s("TargetInfo"), s("ServiceFileName"), s("ServiceType"), s("ServiceAccount")
 	c.SamAccountName, c.DisplayName, c.UserPrincipalName, c.UserAccountControl, c.PrimaryGroupId = s("SamAccountName"), s("DisplayName"), s("UserPrincipalName"), s("UserAccountControl"), s("PrimaryGroupId")
-	c.MemberName, c.MemberSid, c.AccountName, c.AccountDomain = s("MemberName"), s("MemberSid"), s("AccountName"), s("AccountDomain")
+	c.MemberName, c.MemberSid = s("MemberName"), s("MemberSid")
 	c.PasswordLastSet, c.AccountExpires, c.OldUacValue, c.NewUacValue, c.HomeDirectory = s("PasswordLastSet"), s("AccountExpires"), s("OldUacValue"), s("NewUacValue"), s("HomeDirectory")
 	c.EventData = s("EventData")
 	return c
