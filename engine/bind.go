@@ -27,6 +27,7 @@ func (defaultFuncs) Operator(op string) (*fn.Func, bool) { return fn.Operator(op
 
 // symbol is what a name bound by let (or a lambda parameter) stands for.
 type symbol struct {
+	pattern  *patternDef
 	scalar   expr
 	tab      node
 	lambda   *syntax.FuncExpr
@@ -141,7 +142,11 @@ func (q *query) runScript(s *syntax.Script) (*Result, error) {
 				}
 				res.Tables = append(res.Tables, t)
 			}
-		case *syntax.DeclarePatternStmt, *syntax.AliasStmt, *syntax.RestrictStmt:
+		case *syntax.DeclarePatternStmt:
+			if err := q.declarePattern(sc, st); err != nil {
+				return nil, err
+			}
+		case *syntax.AliasStmt, *syntax.RestrictStmt:
 			// No effect on a local run.
 		default:
 			return nil, unsupported(st, fmt.Sprintf("statement %T", st))
@@ -234,6 +239,9 @@ func (q *query) bindLet(sc *scope, name string, v syntax.Expr) error {
 
 // isTabular guesses whether an expression is tabular without binding it.
 func (q *query) isTabular(sc *scope, e syntax.Expr) bool {
+	if _, _, _, ok := patternCall(sc, e); ok {
+		return true
+	}
 	switch e := e.(type) {
 	case *syntax.PipeExpr:
 		return true
@@ -307,6 +315,9 @@ func (q *query) bindTabOrScalar(sc *scope, e syntax.Expr) (node, error) {
 // Tabular expressions
 
 func (q *query) bindTab(sc *scope, e syntax.Expr) (node, error) {
+	if def, call, path, ok := patternCall(sc, e); ok {
+		return q.bindPatternCall(sc, def, call, path)
+	}
 	switch e := e.(type) {
 	case *syntax.PipeExpr:
 		return q.bindPipe(sc, e, nil)
@@ -1226,3 +1237,5 @@ func invalidLiteral(t table.Type, raw string) (any, bool) {
 	}
 	return nil, false
 }
+
+func fmtAny(x any) string { return fn.ToStringValue(x) }
