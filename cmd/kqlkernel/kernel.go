@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -38,12 +39,20 @@ func runKernel(ctx context.Context, args []string) error {
 
 	// Launched by jupyter_client (JPY_PARENT_PID set): leave when the launcher dies instead
 	// of lingering as an orphan, as ipykernel's parent poller does.
-	if os.Getenv("JPY_PARENT_PID") != "" {
+	if launcher, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID")); err == nil && launcher > 1 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
+		firstPPID := os.Getppid()
+		gone := func() bool {
+			// The launcher no longer exists, or we were re-parented away from it.
+			if err := syscall.Kill(launcher, 0); errors.Is(err, syscall.ESRCH) {
+				return true
+			}
+			return firstPPID == launcher && os.Getppid() != launcher
+		}
 		go func() {
-			if watchParent(ctx, os.Getppid, time.Second) {
+			if watchParent(ctx, gone, time.Second) {
 				fmt.Fprintln(os.Stderr, "kqlkernel: the process that started the kernel is gone; exiting")
 				cancel()
 			}
@@ -80,20 +89,17 @@ func runKernel(ctx context.Context, args []string) error {
 	return k.Run(ctx)
 }
 
-// watchParent reports true once getppid returns something other than it did at the start
-// (the parent died and the kernel was re-parented), false when ctx ends first.
-func watchParent(ctx context.Context, getppid func() int, every time.Duration) bool {
-	first := getppid()
+// watchParent reports true as soon as gone does (checked at once, then at every tick), false
+// when ctx ends first. Checking at once matters: a launcher can die before we start.
+func watchParent(ctx context.Context, gone func() bool, every time.Duration) bool {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for {
+	for !gone() {
 		select {
 		case <-ctx.Done():
 			return false
 		case <-t.C:
-			if getppid() != first {
-				return true
-			}
 		}
 	}
+	return true
 }
