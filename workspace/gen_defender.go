@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math/rand/v2"
 	"strings"
 
@@ -335,4 +334,3 @@ func genDeviceEvents(w *world, schema table.Schema, n int, _ float64) (*builder,
 	}, story)
 }
 
-var _ = fmt.Sprint
