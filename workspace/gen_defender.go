@@ -333,4 +333,3 @@ func genDeviceEvents(w *world, schema table.Schema, n int, _ float64) (*builder,
 		w.initiating(r, m)
 	}, story)
 }
-
