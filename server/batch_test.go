@@ -88,3 +88,44 @@ func TestLogHasNoSecrets(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestRoutingErrors: wrong methods and paths get the OneAPI error shape; CORS preflight
+// needs no key; resource-centric paths are served.
+func TestRoutingErrors(t *testing.T) {
+	srv := httptest.NewServer(server.New(server.Config{Backend: newFixed(), APIKey: testKey}))
+	defer srv.Close()
+	do := func(method, path, body string, auth bool) (int, map[string]any, http.Header) {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if auth {
+			req.Header.Set("x-api-key", testKey)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m, resp.Header
+	}
+	code, _, h := do(http.MethodOptions, "/v1/workspaces/ws/query", "", false)
+	if code != http.StatusNoContent || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") {
+		t.Fatalf("preflight: %d %v", code, h)
+	}
+	code, m, h := do(http.MethodDelete, "/v1/workspaces/ws/query", "", true)
+	if code != http.StatusMethodNotAllowed || m["error"].(map[string]any)["code"] != "MethodNotAllowed" || h.Get("Allow") == "" {
+		t.Fatalf("DELETE: %d %v", code, m)
+	}
+	code, m, _ = do(http.MethodGet, "/v1/nothing/here", "", true)
+	if code != http.StatusNotFound || m["error"].(map[string]any)["code"] != "PathNotFoundError" {
+		t.Fatalf("404: %d %v", code, m)
+	}
+	code, m, _ = do(http.MethodPost, "/v1/subscriptions/s/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/w/query", `{"query":"types"}`, true)
+	if code != http.StatusOK || len(m["tables"].([]any)) != 1 {
+		t.Fatalf("resource query: %d %v", code, m)
+	}
+	code, _, _ = do(http.MethodGet, "/v1/workspaces/ws/metadata", "", false)
+	if code != http.StatusUnauthorized {
+		t.Fatalf("metadata without key: %d", code)
+	}
+}

@@ -60,13 +60,41 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
-	s.mux.HandleFunc("POST /v1/workspaces/{workspace}/query", s.query)
-	s.mux.HandleFunc("GET /v1/workspaces/{workspace}/query", s.query)
-	s.mux.HandleFunc("GET /v1/workspaces/{workspace}/metadata", s.metadata)
-	s.mux.HandleFunc("POST /v1/workspaces/{workspace}/metadata", s.metadata)
-	s.mux.HandleFunc("POST /v1/$batch", s.batch)
+	// Methods are checked by s.methods rather than in the patterns, so that a wrong method
+	// gets the OneAPI error shape and OPTIONS gets a CORS preflight answer.
+	s.mux.HandleFunc("/v1/workspaces/{workspace}/query", s.methods(s.query, http.MethodGet, http.MethodPost))
+	s.mux.HandleFunc("/v1/workspaces/{workspace}/metadata", s.methods(s.metadata, http.MethodGet, http.MethodPost))
+	s.mux.HandleFunc("/v1/$batch", s.methods(s.batch, http.MethodPost))
 	s.mux.HandleFunc("/", s.fallback)
 	return s
+}
+
+// methods admits the given methods (HEAD with GET), answers OPTIONS, and refuses the rest.
+func (s *Server) methods(h http.HandlerFunc, allowed ...string) http.HandlerFunc {
+	allow := strings.Join(append(allowed, http.MethodOptions), ", ")
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			preflight(w, allow)
+			return
+		}
+		for _, m := range allowed {
+			if r.Method == m || r.Method == http.MethodHead && m == http.MethodGet {
+				h(w, r)
+				return
+			}
+		}
+		w.Header().Set("Allow", allow)
+		s.writeError(w, r, &apiError{Status: http.StatusMethodNotAllowed, Code: "MethodNotAllowed",
+			Message: fmt.Sprintf("%s is not supported on %s; use %s.", r.Method, r.URL.Path, strings.Join(allowed, " or "))})
+	}
+}
+
+// preflight answers a CORS preflight request (browser-based clients).
+func preflight(w http.ResponseWriter, allow string) {
+	w.Header().Set("Access-Control-Allow-Methods", allow)
+	w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Prefer, x-api-key, x-ms-app, x-ms-client-request-id")
+	w.Header().Set("Access-Control-Max-Age", "3600")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // ServeHTTP authenticates, then routes.
@@ -75,7 +103,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	w = rec
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	if e := s.authenticate(r); e != nil {
+	if r.Method == http.MethodOptions {
+		// Preflight requests carry no credentials.
+		s.mux.ServeHTTP(w, r)
+	} else if e := s.authenticate(r); e != nil {
 		s.writeError(w, r, e)
 	} else {
 		s.mux.ServeHTTP(w, r)
@@ -136,9 +167,7 @@ func (s *Server) fallback(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if r.Method == http.MethodOptions {
-		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Prefer, x-api-key")
-		w.WriteHeader(http.StatusNoContent)
+		preflight(w, "GET, POST, OPTIONS")
 		return
 	}
 	s.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "PathNotFoundError",
