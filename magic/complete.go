@@ -10,6 +10,7 @@ import (
 	"github.com/kqlkernel/kqlkernel/backend"
 	"github.com/kqlkernel/kqlkernel/engine/fn"
 	"github.com/kqlkernel/kqlkernel/kernel"
+	"github.com/kqlkernel/kqlkernel/kql/catalog"
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -128,6 +129,10 @@ func (in *Interpreter) candidates(ctx context.Context, query string) [][]string 
 		return [][]string{syntax.OperatorNames()}
 	case prev.kind == tIdent && prev.text == "render":
 		return [][]string{syntax.RenderKinds()}
+	case prev.kind == tIdent && prev.text == "evaluate":
+		if cat, err := catalog.Default(); err == nil {
+			return [][]string{cat.Names(catalog.Plugin, false)}
+		}
 	case prev.kind == tIdent && (prev.text == "union" || prev.text == "join" || prev.text == "lookup" || prev.text == "in"):
 		return [][]string{append(lets, in.sortedResultNames()...), tableNames(schema)}
 	}
@@ -156,10 +161,17 @@ func (in *Interpreter) candidates(ctx context.Context, query string) [][]string 
 		}
 	}
 	var funcs []string
+	cat, catErr := catalog.Default()
 	if inSummarize(stmt) {
-		funcs = append(funcs, aggregateNames...)
+		if catErr == nil {
+			funcs = append(funcs, cat.Names(catalog.Aggregate, false)...)
+		}
 	}
-	funcs = append(funcs, fn.Names()...)
+	if catErr == nil {
+		funcs = append(funcs, cat.Names(catalog.Scalar, false)...)
+	} else {
+		funcs = append(funcs, fn.Names()...)
+	}
 	funcs = append(funcs, "and", "or", "not", "by", "on", "has", "contains", "startswith", "endswith", "in", "between", "asc", "desc")
 	return [][]string{lets, out, funcs, tableNames(schema)}
 }
@@ -347,9 +359,7 @@ func (in *Interpreter) Inspect(ctx context.Context, code string, cursor int, det
 	rest := strings.TrimLeft(code[e:], " \t")
 	text, ok := "", false
 	if strings.HasPrefix(rest, "(") {
-		if d, found := functionDocs[strings.ToLower(w)]; found {
-			text, ok = fmt.Sprintf("%s (function)\n\n%s\n\n%s", strings.ToLower(w), d.syntax, d.text), true
-		}
+		text, ok = functionDoc(strings.ToLower(w))
 	}
 	if !ok {
 		text, ok = in.describe(ctx, w)
@@ -360,6 +370,29 @@ func (in *Interpreter) Inspect(ctx context.Context, code string, cursor int, det
 	return docBundle(text), true
 }
 
+// functionDoc is the catalog's help for a scalar function, aggregate or plugin (aggregate
+// first inside summarize is not known here; count is both, and both are shown).
+func functionDoc(name string) (string, bool) {
+	cat, err := catalog.Default()
+	if err != nil {
+		return "", false
+	}
+	var parts []string
+	if f, ok := cat.Scalar(name); ok {
+		parts = append(parts, name+" (function)\n\n"+f.Doc())
+	}
+	if f, ok := cat.Aggregate(name); ok {
+		parts = append(parts, name+" (aggregation function)\n\n"+f.Doc())
+	}
+	if f, ok := cat.Plugin(name); ok {
+		parts = append(parts, name+" (evaluate plugin)\n\n"+f.Doc())
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	return strings.Join(parts, "\n\n"), true
+}
+
 func docBundle(s string) kernel.Bundle {
 	return kernel.Bundle{Data: map[string]any{"text/plain": s}, Metadata: map[string]any{}}
 }
@@ -367,11 +400,16 @@ func docBundle(s string) kernel.Bundle {
 // describe explains a name; used by Inspect and `%kql --help NAME`.
 func (in *Interpreter) describe(ctx context.Context, w string) (string, bool) {
 	lw := strings.ToLower(w)
-	if d, ok := operatorDocs[lw]; ok {
-		return fmt.Sprintf("%s (operator)\n\n%s\n\n%s", lw, d.syntax, d.text), true
+	if cat, err := catalog.Default(); err == nil {
+		if o, ok := cat.Operator(lw); ok {
+			return fmt.Sprintf("%s (operator)\n\n%s\n\n%s", o.Name, o.Syntax, o.Description), true
+		}
+		if text, ok := functionDoc(lw); ok {
+			return text, true
+		}
 	}
-	if d, ok := functionDocs[lw]; ok {
-		return fmt.Sprintf("%s (function)\n\n%s\n\n%s", lw, d.syntax, d.text), true
+	if d, ok := keywordDocs[lw]; ok {
+		return fmt.Sprintf("%s (statement)\n\n%s\n\n%s", lw, d.syntax, d.text), true
 	}
 	for _, p := range in.params {
 		if p.name == w {
@@ -408,9 +446,6 @@ func (in *Interpreter) describe(ctx context.Context, w string) (string, bool) {
 			in2 = in2[:12]
 		}
 		return fmt.Sprintf("%s (column, %s)\n\nin %s%s", w, typ, strings.Join(in2, ", "), more), true
-	}
-	if slicesContains(aggregateNames, lw) {
-		return lw + " (aggregation function)", true
 	}
 	if _, ok := fn.Lookup(lw); ok {
 		return lw + " (scalar function)", true

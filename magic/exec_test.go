@@ -419,6 +419,7 @@ func TestComplete(t *testing.T) {
 		{"SecurityEvent | where Even", -1, "EventID", 22},
 		{"SecurityEvent | summarize cou", -1, "count", 26},
 		{"SecurityEvent | render time", -1, "timechart", 23},
+		{"SecurityEvent | evaluate bag_un", -1, "bag_unpack", 25},
 		{"%kql -disp", -1, "-display_limit", 5},
 		{"%kql SecurityEvent | ta", -1, "take", 21},
 		{"%%kql -dl 5\nSecurityEvent | pro", -1, "project", 28},
@@ -471,13 +472,15 @@ func TestInspect(t *testing.T) {
 	in := newTestInterpreter(t)
 	tests := []struct{ code, at, want string }{
 		{"summarize", "summarize", "summarize (operator)"},
-		{"T | summarize count() by x", "count", "count()"},
+		{"T | summarize count() by x", "count", "count() -> long"},
 		{"T | count", "count", "count (operator)"},
 		{"SecurityEvent", "SecurityEvent", "SecurityEvent (table)"},
 		{"SecurityEvent | where EventID == 1", "EventID", "EventID (column, int)"},
-		{"print bin(1, 2)", "bin", "bin(Value, RoundTo)"},
+		{"print bin(1, 2)", "bin", "bin(value: datetime, roundTo: timespan) -> datetime"},
+		{"T | evaluate bag_unpack(d)", "bag_unpack", "bag_unpack (evaluate plugin)"},
+		{"let x = 1;", "let", "let (statement)"},
 		{"%kql -dl 5 print 1", "dl", "rows shown per table"},
-		{"print ünï = tolower('A')", "tolower", "tolower(Text)"},
+		{"print ünï = tolower('A')", "tolower", "tolower(value: scalar) -> string"},
 	}
 	for _, tt := range tests {
 		// The cursor is inside the word, in code points.
