@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,8 @@ const (
 
 // formatOf maps a file extension to a format; ok is false for files the loaders do not read.
 func formatOf(path string) (Format, bool) {
-	switch strings.ToLower(filepath.Ext(path)) {
+	path = strings.TrimSuffix(strings.ToLower(path), ".gz")
+	switch filepath.Ext(path) {
 	case ".csv":
 		return FormatCSV, true
 	case ".tsv":
@@ -48,8 +50,9 @@ func New() *Workspace {
 	return &Workspace{schemas: map[string]table.Schema{}, tables: map[string]*lazyTable{}}
 }
 
-// LoadDir loads every CSV, TSV, JSON and JSON lines file in dir (not in subfolders) as a
-// table named after the file without its extension. dir may also be a single file.
+// LoadDir loads every CSV, TSV, JSON and JSON lines file in dir (not in subfolders; gzipped
+// ones too: x.csv.gz) as a table named after the file without its extension. dir may also be
+// a single file.
 func LoadDir(dir string) (*Workspace, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -90,9 +93,13 @@ func LoadDir(dir string) (*Workspace, error) {
 	return ws, nil
 }
 
-// TableName is the table name for a file: its base name without the extension.
+// TableName is the table name for a file: its base name without the extension (and without
+// a .gz after it).
 func TableName(path string) string {
 	base := filepath.Base(path)
+	if strings.EqualFold(filepath.Ext(base), ".gz") {
+		base = base[:len(base)-3]
+	}
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
@@ -103,8 +110,17 @@ func LoadFile(path string) (*table.Table, error) {
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
 	defer f.Close()
+	var r io.Reader = f
+	if strings.EqualFold(filepath.Ext(path), ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("workspace: %s: %w", path, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
 	format, _ := formatOf(path)
-	t, err := Load(TableName(path), f, format)
+	t, err := Load(TableName(path), r, format)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: loading %s: %w", path, err)
 	}

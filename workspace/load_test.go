@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -223,6 +224,24 @@ func TestLoadDir(t *testing.T) {
 	}
 	if _, err := workspace.LoadDir(dir); err == nil || !strings.Contains(err.Error(), "events.json") {
 		t.Errorf("duplicate table: err = %v", err)
+	}
+	// Gzipped exports load as well.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("x,y\n1,2\n3,4\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "zipped.csv.gz"), gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "events.json")); err != nil {
+		t.Fatal(err)
+	}
+	ws, err = workspace.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb, ok := ws.Table("zipped"); !ok || tb.Rows() != 2 || tb.Columns[0].Type != table.TypeLong {
+		t.Errorf("zipped.csv.gz: %v", ws.TableNames())
 	}
 	// A single file works too.
 	ws, err = workspace.LoadDir(filepath.Join(dir, "Logons.csv"))
