@@ -347,7 +347,11 @@ func registerMisc(r *registry) {
 	}))
 	r.fn("url_encode", fixed("url_encode", 1, 1, table.TypeString, func(a []any) any {
 		return dotNetURLEncode(ToStringValue(a[0]))
-	}), "url_encode_component")
+	}))
+	r.fn("url_encode_component", fixed("url_encode_component", 1, 1, table.TypeString, func(a []any) any {
+		// The component form spells a space %20, not +.
+		return strings.ReplaceAll(dotNetURLEncode(ToStringValue(a[0])), "+", "%20")
+	}))
 	r.fn("url_decode", fixed("url_decode", 1, 1, table.TypeString, func(a []any) any {
 		s := ToStringValue(a[0])
 		d, err := url.QueryUnescape(s)
