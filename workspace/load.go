@@ -139,6 +139,11 @@ func Load(name string, r io.Reader, format Format) (*table.Table, error) {
 	}
 	switch format {
 	case FormatCSV:
+		// Excel in many European locales separates with semicolons.
+		line, _, _ := bytes.Cut(data, []byte("\n"))
+		if bytes.Count(line, []byte(";")) > 0 && bytes.Count(line, []byte(",")) == 0 {
+			return loadCSV(name, data, ';')
+		}
 		return loadCSV(name, data, ',')
 	case FormatTSV:
 		return loadCSV(name, data, '\t')

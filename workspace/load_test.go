@@ -154,6 +154,8 @@ func TestLoadQuirks(t *testing.T) {
 		{"BOM, blank and duplicate names", "\xef\xbb\xbfa,a,,b\n1,2,3,\n", workspace.FormatAuto,
 			map[string]table.Type{"a": table.TypeLong, "a1": table.TypeLong, "Column3": table.TypeLong, "b": table.TypeString},
 			[]cell{{0, "a1", "2"}}},
+		{"semicolons", "a;b\n1;x\n", workspace.FormatCSV,
+			map[string]table.Type{"a": table.TypeLong, "b": table.TypeString}, []cell{{0, "b", "x"}}},
 		{"JSON array", `[{"t":"2020-01-01T00:00:00Z","n":1,"x":1.5,"s":"hi","o":{"k":[1,2]}},{"t":"2020-01-02T00:00:00Z","n":2,"x":2,"s":null,"o":"str"}]`,
 			workspace.FormatAuto,
 			map[string]table.Type{"t": table.TypeDateTime, "n": table.TypeLong, "x": table.TypeReal, "s": table.TypeString, "o": table.TypeDynamic},
