@@ -3,6 +3,8 @@
 import json
 import socket
 import subprocess
+import sys
+import time
 
 import pytest
 import zmq
@@ -153,3 +155,34 @@ def test_interrupt_long_cell():
         assert ok["status"] == "ok"
     finally:
         shutdown(km, kc)
+
+
+def test_exits_when_launcher_dies(tmp_path):
+    """A launcher that dies without shutting the kernel down must not leave it running."""
+    script = tmp_path / "launch.py"
+    pidfile = tmp_path / "kernel.pid"
+    script.write_text(
+        "import os, sys\n"
+        "from jupyter_client.manager import KernelManager\n"
+        "km = KernelManager(kernel_name='kql')\n"
+        "km.start_kernel()\n"
+        "open(sys.argv[1], 'w').write(str(km.provisioner.pid))\n"
+        "os._exit(0)\n"
+    )
+    # No pipes: the kernel inherits the launcher's stdout and stderr.
+    subprocess.run([sys.executable, str(script), str(pidfile)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=4 * TIMEOUT, check=True)
+    pid = int(pidfile.read_text())
+    deadline = time.time() + TIMEOUT
+    while process_running(pid):
+        assert time.time() < deadline, f"kernel {pid} outlived its launcher"
+        time.sleep(0.1)
+
+
+def process_running(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            state = next(line for line in f if line.startswith("State:"))
+    except (FileNotFoundError, StopIteration):
+        return False
+    return "Z" not in state.split()[1]  # a zombie has exited
