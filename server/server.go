@@ -201,7 +201,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
 	resp, err := s.cfg.Backend.Query(ctx, backend.Request{
 		Query: q.Query, Start: q.Start, End: q.End, Timeout: wait, Workspaces: q.Workspaces,
-		IncludeRender: prefs.Render, IncludeStatistics: prefs.Statistics,
+		IncludeRender: prefs.Render || prefs.Unthinned, IncludeStatistics: prefs.Statistics,
 	})
 	elapsed := time.Since(started)
 	if r.Context().Err() != nil {
