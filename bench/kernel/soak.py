@@ -43,6 +43,21 @@ def live_heap_mb(path):
     return last
 
 
+def live_heap_floor(path):
+    """The smallest live heap after GC in the first and in the last tenth of the GCs: the
+    kernel's own baseline, without the garbage of a cell caught mid-run."""
+    live = []
+    with open(path) as f:
+        for line in f:
+            m = GC_LINE.match(line)
+            if m:
+                live.append(int(m.group(3)))
+    if len(live) < 10:
+        return None, None
+    tenth = len(live) // 10
+    return min(live[:tenth]), min(live[-tenth:])
+
+
 def kernel_pid(km):
     p = km.provisioner
     return getattr(p, "pid", None) or p.process.pid
@@ -136,8 +151,7 @@ def main():
         "rss_kib_median_first_1000": statistics.median(first) if first else None,
         "rss_kib_median_last_1000": statistics.median(last) if last else None,
         "rss_kib_min": min(r for _, r in rss) if rss else None,
-        "live_heap_mb_first_1000": [h for i, h in heap if i <= 1000 and h is not None][-1:],
-        "live_heap_mb_last": [h for _, h in heap if h is not None][-1:],
+        "live_heap_mb_floor_first_last_tenth": live_heap_floor(gclog.name),
         "live_heap_mb_max": max((h for _, h in heap if h is not None), default=None),
         "gc_log": gclog.name,
         "rss_kib_max": max(r for _, r in rss) if rss else None,
