@@ -473,13 +473,13 @@ func convertExplicit(t table.Type, x any) any {
 
 func registerConversion(r *registry) {
 	r.fn("tostring", bindToString)
-	r.fn("toint", bindConv("toint", table.TypeInt))
-	r.fn("tolong", bindConv("tolong", table.TypeLong))
-	r.fn("toreal", bindConv("toreal", table.TypeReal), "todouble")
+	r.fn("toint", withFast(bindConv("toint", table.TypeInt), fastConv(table.TypeInt)))
+	r.fn("tolong", withFast(bindConv("tolong", table.TypeLong), fastConv(table.TypeLong)))
+	r.fn("toreal", withFast(bindConv("toreal", table.TypeReal), fastConv(table.TypeReal)), "todouble")
 	r.fn("tobool", bindConv("tobool", table.TypeBool), "toboolean")
 	r.fn("todecimal", bindConv("todecimal", table.TypeDecimal))
 	r.fn("toguid", bindConv("toguid", table.TypeGUID))
-	r.fn("todatetime", bindConv("todatetime", table.TypeDateTime))
+	r.fn("todatetime", withFast(bindConv("todatetime", table.TypeDateTime), fastConv(table.TypeDateTime)))
 	r.fn("totimespan", bindConv("totimespan", table.TypeTimeSpan), "totime")
 	r.fn("isnull", bindIsNull(false))
 	r.fn("isnotnull", bindIsNull(true), "notnull")

@@ -216,7 +216,7 @@ func registerString(r *registry) {
 			return strings.Join(parts, ToStringValue(a[0]))
 		}), nil
 	})
-	r.fn("substring", fixed("substring", 2, 3, table.TypeString, func(a []any) any {
+	r.fn("substring", withFast(fixed("substring", 2, 3, table.TypeString, func(a []any) any {
 		if a[1] == nil {
 			return ""
 		}
@@ -227,7 +227,7 @@ func registerString(r *registry) {
 			l, _ = toLongV(normDyn(a[2]))
 		}
 		return substringRunes(ToStringValue(a[0]), start, l, hasLen)
-	}))
+	}), fastSubstring))
 	r.fn("strcmp", fixed("strcmp", 2, 2, table.TypeLong, func(a []any) any {
 		return int64(strings.Compare(ToStringValue(a[0]), ToStringValue(a[1])))
 	}))
@@ -250,7 +250,7 @@ func registerString(r *registry) {
 		}
 		return strings.Join(parts, d)
 	}))
-	r.fn("indexof", fixed("indexof", 2, 5, table.TypeLong, func(a []any) any {
+	r.fn("indexof", withFast(fixed("indexof", 2, 5, table.TypeLong, func(a []any) any {
 		for _, x := range a {
 			if x == nil {
 				return nil
@@ -302,7 +302,7 @@ func registerString(r *registry) {
 			pos = found + 1
 		}
 		return int64(-1)
-	}))
+	}), fastIndexOf))
 	r.fn("indexof_regex", func(args []Arg) (table.Type, Impl, error) {
 		if err := argc("indexof_regex", args, 2, 5); err != nil {
 			return 0, nil, err
@@ -402,7 +402,7 @@ func registerString(r *registry) {
 		}
 		return out
 	}))
-	r.fn("extract", func(args []Arg) (table.Type, Impl, error) {
+	r.fn("extract", fastExtract(func(args []Arg) (table.Type, Impl, error) {
 		if err := argc("extract", args, 3, 4); err != nil {
 			return 0, nil, err
 		}
@@ -433,7 +433,7 @@ func registerString(r *registry) {
 			}
 			return convertExplicit(rt, m[g])
 		}), nil
-	})
+	}))
 	extractAll := func(args []Arg) (table.Type, Impl, error) {
 		if err := argc("extract_all", args, 2, 3); err != nil {
 			return 0, nil, err
@@ -493,13 +493,13 @@ func registerString(r *registry) {
 		}), nil
 	}
 	r.fn("extract_all", extractAll, "extractall")
-	r.fn("replace_string", fixed("replace_string", 3, 3, table.TypeString, func(a []any) any {
+	r.fn("replace_string", withFast(fixed("replace_string", 3, 3, table.TypeString, func(a []any) any {
 		s, old := ToStringValue(a[0]), ToStringValue(a[1])
 		if old == "" {
 			return s
 		}
 		return strings.ReplaceAll(s, old, ToStringValue(a[2]))
-	}))
+	}), fastReplaceString))
 	r.fn("replace_strings", fixed("replace_strings", 3, 3, table.TypeString, func(a []any) any {
 		return replaceStrings(ToStringValue(a[0]), a[1], a[2])
 	}))

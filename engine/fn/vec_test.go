@@ -49,6 +49,16 @@ func TestVectorPaths(t *testing.T) {
 		{"iff", false, []*table.Vector{vecOf(B, true, false, nil), vecOf(L, int64(1), int64(2), int64(3)), constOf(L, int64(0))}, []any{int64(1), int64(0), int64(0)}},
 		{"in", true, []*table.Vector{vecOf(L, int64(1), int64(2), nil), constOf(L, int64(2)), constOf(L, int64(3))}, []any{false, true, false}},
 		{"not", false, []*table.Vector{vecOf(B, true, false, nil)}, []any{false, true, nil}},
+		{"extract", false, []*table.Vector{constOf(S, `x=(\d+)`), constOf(L, int64(1)), vecOf(S, "a x=42", "none", "x=7 x=8")}, []any{"42", "", "7"}},
+		{"extract", false, []*table.Vector{constOf(S, `x=(\d+)`), constOf(L, int64(0)), vecOf(S, "a x=42")}, []any{"x=42"}},
+		{"substring", false, []*table.Vector{vecOf(S, "123456", "ab", "héllo"), constOf(L, int64(1)), constOf(L, int64(3))}, []any{"234", "b", "éll"}},
+		{"substring", false, []*table.Vector{vecOf(S, "123456"), constOf(L, int64(-2))}, []any{"56"}},
+		{"replace_string", false, []*table.Vector{vecOf(S, "aXbX", "none"), constOf(S, "X"), constOf(S, "yy")}, []any{"ayybyy", "none"}},
+		{"indexof", false, []*table.Vector{vecOf(S, "abcdef", "héllo", "zzz"), constOf(S, "l")}, []any{int64(-1), int64(2), int64(-1)}},
+		{"toint", false, []*table.Vector{vecOf(S, "12", "abc", "99999999999")}, []any{int32(12), nil, nil}},
+		{"tolong", false, []*table.Vector{vecOf(S, "12", "abc", " 7 ")}, []any{int64(12), nil, int64(7)}},
+		{"toreal", false, []*table.Vector{vecOf(S, "1.5", "x")}, []any{1.5, nil}},
+		{"todatetime", false, []*table.Vector{vecOf(S, "2020-01-01", "bad")}, []any{dt("2020-01-01"), nil}},
 		{"and", true, []*table.Vector{vecOf(B, true, false, nil), constOf(B, true)}, []any{true, false, nil}},
 	}
 	for _, c := range cases {
