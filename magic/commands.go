@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kqlkernel/kqlkernel/kernel"
+	"github.com/kqlkernel/kqlkernel/table"
 )
 
 // command runs a --command of %kql.
@@ -35,6 +36,11 @@ func (in *Interpreter) command(ctx context.Context, name, topic string) (*kernel
 			fmt.Fprintf(&b, "%s: %d rows, %d columns\n", n, t.Rows(), len(t.Columns))
 		}
 		return textBundle(strings.TrimRight(b.String(), "\n")), nil
+	case "reset":
+		in.params = nil
+		in.results = map[string]*table.Table{}
+		in.defaults = defaultOptions()
+		return textBundle("Session parameters, named results and options cleared"), nil
 	case "params":
 		if len(in.params) == 0 {
 			return textBundle("No session parameters yet: a cell of only let statements defines them"), nil

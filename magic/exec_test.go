@@ -201,6 +201,18 @@ func TestSessionParameters(t *testing.T) {
 	if !strings.Contains(textOf(b), "let a = 100") || strings.Contains(textOf(b), "let a = 5") {
 		t.Errorf("--params: %q", textOf(b))
 	}
+	// A parameter with a syntax error is refused, and the others keep working.
+	ee := execErr(t, in, "let broken = (1 + ;")
+	if ee.Name != "SyntaxError" || !strings.Contains(strings.Join(ee.Traceback, "\n"), "let broken = (1 + ;") {
+		t.Errorf("broken parameter: %v", ee)
+	}
+	if b := run(t, in, &recorder{}, "print b"); !strings.HasSuffix(textOf(b), "200") {
+		t.Errorf("after a refused parameter: %q", textOf(b))
+	}
+	run(t, in, &recorder{}, "%kql --reset")
+	if ee := execErr(t, in, "print b"); ee.Name != "SemanticError" {
+		t.Errorf("after --reset, b should be unknown: %v", ee)
+	}
 }
 
 func TestNamedResults(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/kernel"
+	"github.com/kqlkernel/kqlkernel/kql/syntax"
 	"github.com/kqlkernel/kqlkernel/render"
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -269,6 +270,17 @@ func (in *Interpreter) runUnit(ctx context.Context, u unit, out kernel.Output, s
 		return nil, nil
 	}
 	if lets, ok := onlyLets(query); ok && opts.As == "" {
+		// Check the syntax now: a broken parameter would break every later query.
+		var check strings.Builder
+		for _, p := range lets {
+			check.WriteString(p.text + ";\n")
+		}
+		src := check.String()
+		if _, errs := syntax.Parse(src + "print 0"); len(errs) > 0 {
+			e := errs[0]
+			text := syntax.FormatError(src, &syntax.Error{Offset: min(e.Offset, len(src)), Len: e.Len, Msg: e.Msg, Hint: e.Hint})
+			return nil, &kernel.ExecError{Name: "SyntaxError", Value: in.scrub(firstLine(text)), Traceback: strings.Split(in.scrub(text), "\n")}
+		}
 		in.setParams(lets)
 		if !opts.Feedback || silent {
 			return nil, nil

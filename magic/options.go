@@ -189,6 +189,7 @@ var commandDefs = []struct{ name, help string }{
 	{"version", "the kqlkernel version"},
 	{"results", "list the named results kept with --as"},
 	{"params", "list the session parameters (let statements)"},
+	{"reset", "forget the session parameters, named results and session options (connections stay)"},
 }
 
 // normOpt canonicalises an option name the way Kqlmagic does: lower case, no '_' or '-'.
