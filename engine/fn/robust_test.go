@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ func TestNoPanics(t *testing.T) {
 		table.TypeString:   {"a,b", "", "1.5"},
 		table.TypeLong:     {int64(3), nil, int64(-1)},
 		table.TypeInt:      {int32(2), nil, int32(0)},
-		table.TypeReal:     {2.5, nil, -0.0},
+		table.TypeReal:     {2.5, nil, math.Inf(-1)},
 		table.TypeBool:     {true, nil, false},
 		table.TypeDateTime: {dt("2020-02-29T10:00:00"), nil, table.DateTime(0)},
 		table.TypeTimeSpan: {table.Hour, nil, -table.Day},
