@@ -158,6 +158,8 @@ func TestOperators(t *testing.T) {
 		{"between", []any{int64(5), int64(1), int64(5)}, B, true},
 		{"between", []any{2.5, int64(1), int64(2)}, B, false},
 		{"!between", []any{int64(6), int64(1), int64(5)}, B, true},
+		{"between", []any{int64(-2), -2.5, -1.5}, B, true},
+		{"between", []any{int64(-1), -2.5, -1.5}, B, false},
 		{"between", []any{dt("2020-01-02"), dt("2020-01-01"), table.Day * 2}, B, true},
 		{"[]", []any{[]any{int64(1), int64(2)}, int64(-1)}, table.TypeDynamic, int64(2)},
 		{"[]", []any{map[string]any{"a": "x"}, "a"}, table.TypeDynamic, "x"},

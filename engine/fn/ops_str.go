@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -676,10 +677,8 @@ func bindBetween(neg bool) binder {
 						out.Bools[i] = (v >= lf && v <= hf) != neg
 					}
 				} else {
-					li, hi := int64(lf), int64(hf)
-					if lf > float64(li) {
-						li++
-					}
+					// Integer x in [lf, hf] is x in [ceil(lf), floor(hf)].
+					li, hi := int64(math.Ceil(lf)), int64(math.Floor(hf))
 					for i := 0; i < n; i++ {
 						v := x.Ints[i*sx]
 						out.Bools[i] = (v >= li && v <= hi) != neg
