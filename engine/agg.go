@@ -242,9 +242,6 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 		}
 		k := len(d.args)
 		d.newState = func() aggState { return &anyState{n: k} }
-		if len(d.outTypes) == 1 && !star {
-			d.outNames = nil
-		}
 	case "arg_max", "arg_min":
 		if len(args) < 1 {
 			return nil, need(1, 1)

@@ -76,7 +76,21 @@ func (g *queryGen) agg() string {
 }
 
 func (g *queryGen) op() string {
-	switch g.pick(17) {
+	switch g.pick(24) {
+	case 17:
+		return "extend " + g.of("strlen(s)", "tostring(a)", "dyn.k", "dyn[0]", "a * 2", "abs(a)", "bin(d, 1d)", "tolower(s)", "todouble(i)")
+	case 18:
+		return "project " + g.of("a, b", "s, x = a + 1", "a, tostring(b)", "strlen(s), a", "dyn.k, d")
+	case 19:
+		return "summarize " + g.of("sum(a * 2)", "count(), avg(b) by tostring(f)", "make_list_if(s, f), max(d) by i", "percentiles(a, 25, 75)", "dcountif(s, f) by bin(ts, 5m)", "arg_min(d, a, s)", "min(a), max(a) by f, i")
+	case 20:
+		return "mv-apply dyn on (" + g.of("summarize n = count()", "take 1", "where isnotnull(dyn)") + ")"
+	case 21:
+		return "top-nested 2 of " + g.of("s", "i") + " by " + g.of("count()", "sum(a)") + g.of("", ", top-nested 1 of f by max(b)")
+	case 22:
+		return "project-rename " + g.of("z1 = a", "z2 = s")
+	case 23:
+		return "parse-kv s as (x:string, y:long) with (pair_delimiter=',', kv_delimiter='=')"
 	case 0, 1:
 		return "where " + g.pred()
 	case 2:

@@ -91,7 +91,11 @@ func (q *query) mvExpandStep(sc *scope, insch table.Schema, opts []*syntax.Optio
 	}
 	if indexName != "" {
 		s.indexCol = true
-		s.sch = append(s.sch, table.ColumnSchema{Name: indexName, Type: table.TypeLong})
+		nm := newNamer()
+		for _, c := range s.sch {
+			nm.used[c.Name] = true
+		}
+		s.sch = append(s.sch, table.ColumnSchema{Name: nm.unique(indexName), Type: table.TypeLong})
 		s.passthrough = append(s.passthrough, -1)
 	}
 	if limit != nil {

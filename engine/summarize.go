@@ -74,6 +74,9 @@ func (q *query) bindSummarize(sc *scope, in node, aggs, by []*syntax.Column, at 
 				if k < len(c.Names) {
 					name = c.Names[k].Name
 				}
+				if name == "" && len(def.outTypes) == 1 {
+					name = exprNameRow(c.X, insch)
+				}
 				if name == "" {
 					name = nm.column()
 				} else {
