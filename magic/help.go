@@ -39,7 +39,7 @@ var helpTopics = map[string]string{
   defines them for the rest of the session: they are prepended to every later query, on any
   connection. {start} in a query is replaced by the parameter's value, as in
       SecurityEvent | where TimeGenerated between (datetime({start}) .. datetime({end}))
-  %kql --params lists them.`,
+  %kql --params lists them; %kql --reset forgets them (and the named results).`,
 	"results": `Named results
   %%kql --as Suspicious (or %kql Suspicious << QUERY) keeps the result table. Later queries
   use it as a table: on the local engine directly, on a service as an inline datatable
