@@ -37,8 +37,7 @@ type parser struct {
 }
 
 func newParser(src string) *parser {
-	// about one token per 6 bytes of KQL; the window grows past that when needed
-	return &parser{src: src, lx: lexer{src: src}, buf: make([]Token, 0, min(len(src)/6+16, 8192)), lastErr: -1, argStart: -1,
+	return &parser{src: src, lx: lexer{src: src}, lastErr: -1, argStart: -1,
 		eof: Token{Kind: EOF, Pos: len(src), End: len(src)}}
 }
 
