@@ -588,13 +588,33 @@ func registerTime(r *registry) {
 	r.fn("endofweeksunday", bindStartEnd("week", true))
 
 	dtInt := func(name string, f func(t time.Time, d table.DateTime) int64) {
-		r.fn(name, fixedNull(name, 1, 1, table.TypeLong, func(a []any) any {
+		generic := fixedNull(name, 1, 1, table.TypeLong, func(a []any) any {
 			d, ok := toDateTimeV(normDyn(a[0]))
 			if !ok {
 				return nil
 			}
 			return f(dtTime(d), d)
-		}))
+		})
+		r.fn(name, func(args []Arg) (table.Type, Impl, error) {
+			if len(args) != 1 || args[0].Type != table.TypeDateTime {
+				return generic(args)
+			}
+			// Typed loop over the ticks: no boxing per row.
+			return table.TypeLong, func(_ *Context, vecs []*table.Vector, n int) (*table.Vector, error) {
+				v := vecs[0]
+				out := newOut(table.TypeLong, n)
+				sv := stride(v)
+				for i := 0; i < n; i++ {
+					if nullAt(v, i) {
+						out.SetNull(i)
+						continue
+					}
+					d := table.DateTime(v.Ints[i*sv])
+					out.Ints[i] = f(dtTime(d), d)
+				}
+				return out, nil
+			}, nil
+		})
 	}
 	dtInt("dayofmonth", func(t time.Time, _ table.DateTime) int64 { return int64(t.Day()) })
 	dtInt("dayofyear", func(t time.Time, _ table.DateTime) int64 { return int64(t.YearDay()) })
@@ -673,13 +693,33 @@ func registerTime(r *registry) {
 			return v
 		}), nil
 	})
-	r.fn("format_datetime", fixedNull("format_datetime", 2, 2, table.TypeString, func(a []any) any {
+	formatGeneric := fixedNull("format_datetime", 2, 2, table.TypeString, func(a []any) any {
 		d, ok := toDateTimeV(normDyn(a[0]))
 		if !ok {
 			return ""
 		}
 		return formatDateTime(d, ToStringValue(a[1]))
-	}))
+	})
+	r.fn("format_datetime", func(args []Arg) (table.Type, Impl, error) {
+		if len(args) != 2 || args[0].Type != table.TypeDateTime {
+			return formatGeneric(args)
+		}
+		f, isConst := constString(args[1])
+		if !isConst {
+			return formatGeneric(args)
+		}
+		return table.TypeString, func(_ *Context, vecs []*table.Vector, n int) (*table.Vector, error) {
+			v := vecs[0]
+			out := newOut(table.TypeString, n)
+			sv := stride(v)
+			for i := 0; i < n; i++ {
+				if !nullAt(v, i) {
+					out.Strs[i] = formatDateTime(table.DateTime(v.Ints[i*sv]), f)
+				}
+			}
+			return out, nil
+		}, nil
+	})
 	r.fn("format_timespan", fixedNull("format_timespan", 2, 2, table.TypeString, func(a []any) any {
 		d, ok := toTimeSpanV(normDyn(a[0]))
 		if !ok {

@@ -59,6 +59,9 @@ func TestVectorPaths(t *testing.T) {
 		{"tolong", false, []*table.Vector{vecOf(S, "12", "abc", " 7 ")}, []any{int64(12), nil, int64(7)}},
 		{"toreal", false, []*table.Vector{vecOf(S, "1.5", "x")}, []any{1.5, nil}},
 		{"todatetime", false, []*table.Vector{vecOf(S, "2020-01-01", "bad")}, []any{dt("2020-01-01"), nil}},
+		{"format_datetime", false, []*table.Vector{vecOf(D, dt("2017-01-29T09:00:05"), nil), constOf(S, "yy-MM-dd [HH:mm:ss]")}, []any{"17-01-29 [09:00:05]", ""}},
+		{"getyear", false, []*table.Vector{vecOf(D, dt("2017-01-29T09:00:05"), nil)}, []any{int64(2017), nil}},
+		{"hourofday", false, []*table.Vector{vecOf(D, dt("2017-01-29T09:00:05"))}, []any{int64(9)}},
 		{"and", true, []*table.Vector{vecOf(B, true, false, nil), constOf(B, true)}, []any{true, false, nil}},
 	}
 	for _, c := range cases {
