@@ -104,3 +104,31 @@ func TestConformanceQueriesParse(t *testing.T) {
 		}
 	}
 }
+
+// Parse is safe for concurrent use (token windows are pooled): the same query parsed
+// on several goroutines gives the same errors.
+func TestConcurrentParse(t *testing.T) {
+	qs := loadSentinel(t)
+	want := make([]int, len(qs))
+	for i, q := range qs {
+		_, errs := Parse(q.Query)
+		want[i] = len(errs)
+	}
+	done := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i, q := range qs {
+				if _, errs := Parse(q.Query); len(errs) != want[i] {
+					done <- q.Path
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if p := <-done; p != "" {
+			t.Errorf("%s: different result when parsed concurrently", p)
+		}
+	}
+}
