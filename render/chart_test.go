@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -510,5 +511,36 @@ func TestDeterministic(t *testing.T) {
 		if a.Data[MIMEPNG] != b.Data[MIMEPNG] || a.Text() != b.Text() {
 			t.Errorf("%s: two renderings differ", k)
 		}
+	}
+}
+
+func TestManySeriesCapped(t *testing.T) {
+	tb := table.New("T", table.Schema{{Name: "t", Type: table.TypeDateTime}, {Name: "k", Type: table.TypeString}, {Name: "v", Type: table.TypeLong}})
+	for i := 0; i < 3*150; i++ {
+		var ts any = t0 + table.DateTime(i/150)*table.DateTime(table.Hour)
+		if i == 5 {
+			ts = nil // a row without x: skipped, its series starts on its next row
+		}
+		_ = tb.AppendRow(ts, "k"+strconv.Itoa(i%150), int64(i))
+	}
+	d, err := resolve(tb, &table.RenderSpec{Visualization: "timechart"}, "timechart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.series) != maxSeries || d.dropped != 50 {
+		t.Fatalf("%d series, %d dropped", len(d.series), d.dropped)
+	}
+	for i, s := range d.series {
+		want := 3
+		if i == 5 {
+			want = 2
+		}
+		if s.name != "k"+strconv.Itoa(i) || len(s.x) != want {
+			t.Fatalf("series %d: %s with %d points", i, s.name, len(s.x))
+		}
+	}
+	b, _ := chartImage(t, tb, table.RenderSpec{Visualization: "timechart"}, ChartOptions{})
+	if !strings.Contains(b.Text(), "showing the first 100 of 150 series") {
+		t.Errorf("text/plain: %q", b.Text())
 	}
 }

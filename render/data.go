@@ -409,9 +409,48 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 		return key.String()
 	}
 	xArray := cols[x].array
+	// Rows with series columns: find each row's key once, up front, so every series is
+	// allocated at its final size and the fill loop below needs no map.
+	var kid []int32
+	var keys []string
+	var count []int
+	if !xArray && len(ser) > 0 {
+		kid = make([]int32, n)
+		known := map[string]int32{}
+		for r := 0; r < n; r++ {
+			k := keyOf(r)
+			i, ok := known[k]
+			if !ok {
+				i = int32(len(keys))
+				known[k] = i
+				keys = append(keys, k)
+				count = append(count, 0)
+			}
+			kid[r] = i
+			count[i]++
+		}
+	}
+	byKey := make([][]*series, len(keys)) // [key][y column], made on the key's first drawn row
+	seriesAt := func(r, yi int) *series {
+		if kid == nil {
+			return get("", yi)
+		}
+		i := kid[r]
+		if byKey[i] == nil {
+			byKey[i] = make([]*series, len(ys))
+			for y := range ys {
+				s := get(keys[i], y)
+				if s != nil && cap(s.x) == 0 {
+					s.x, s.y = make([]float64, 0, count[i]), make([]float64, 0, count[i])
+				}
+				byKey[i][y] = s
+			}
+		}
+		return byKey[i][yi]
+	}
 	for r := 0; r < n; r++ {
-		k := keyOf(r)
 		if xArray {
+			k := keyOf(r)
 			xs, _ := xv.At(r).([]any)
 			xf := make([]float64, len(xs))
 			for i, e := range xs {
@@ -449,6 +488,9 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 			}
 			continue
 		}
+		if kid != nil && byKey[kid[r]] == nil {
+			seriesAt(r, 0) // series keep the order their keys first appear in, drawn or not
+		}
 		var xf float64
 		if d.xKind == xCategory {
 			n0 := len(d.categories)
@@ -463,7 +505,7 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 			}
 		}
 		for yi, yc := range ys {
-			s := get(k, yi)
+			s := seriesAt(r, yi)
 			if s == nil {
 				continue
 			}
