@@ -153,7 +153,7 @@ func writeJSON(b *bytes.Buffer, x any) {
 		b.WriteByte(']')
 	case map[string]any:
 		b.WriteByte('{')
-		for i, k := range table.SortedKeys(v) {
+		for i, k := range bagKeyOrder(v) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -715,4 +715,27 @@ func ParseTimeSpan(s string) (table.TimeSpan, bool) {
 		ticks = -ticks
 	}
 	return table.TimeSpan(ticks), true
+}
+
+// bagKeyOrder is the key order for printing a bag. Go maps keep no insertion order, so
+// keys are sorted, except that GeoJSON objects put "type" first as Kusto writes them
+// ({"type":"Polygon","coordinates":...}).
+func bagKeyOrder(m map[string]any) []string {
+	keys := table.SortedKeys(m)
+	if _, ok := m["type"]; !ok || len(keys) < 2 {
+		return keys
+	}
+	_, c := m["coordinates"]
+	_, g := m["geometries"]
+	if !c && !g {
+		return keys
+	}
+	out := make([]string, 0, len(keys))
+	out = append(out, "type")
+	for _, k := range keys {
+		if k != "type" {
+			out = append(out, k)
+		}
+	}
+	return out
 }
