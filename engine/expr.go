@@ -231,14 +231,8 @@ func convertValue(x any, t table.Type) any {
 	return nil
 }
 
-// exprRefs marks the input columns e reads in set (indexes beyond len(set) are ignored
-// by growing callers); it returns false when it cannot tell (then every column counts).
-func exprRefs(e expr, set []bool) bool {
-	ok := exprRefsGrow(e, &set)
-	return ok
-}
-
-// exprRefsGrow is exprRefs on a set that grows as needed.
+// exprRefsGrow marks the input columns e reads in *set, growing it as needed; it
+// returns false when it cannot tell (then every column counts).
 func exprRefsGrow(e expr, set *[]bool) bool {
 	switch e := e.(type) {
 	case *colExpr:

@@ -911,10 +911,6 @@ func rowLess(keys []sortKey, vals []*table.Vector) func(a, b int) bool {
 	}
 }
 
-func isNullish(x any) bool {
-	return x == nil
-}
-
 // ---------------------------------------------------------------------------------------
 // Sources
 

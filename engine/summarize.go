@@ -8,14 +8,13 @@ import (
 )
 
 type summarizeNode struct {
-	in       node
-	keys     []expr
-	keySch   table.Schema
-	aggs     []*aggDef
-	inter    table.Schema // keys, then every aggregate's outputs
-	final    []expr       // over inter
-	sch      table.Schema
-	identity bool // final is inter as is
+	in     node
+	keys   []expr
+	keySch table.Schema
+	aggs   []*aggDef
+	inter  table.Schema // keys, then every aggregate's outputs
+	final  []expr       // over inter
+	sch    table.Schema
 }
 
 func (n *summarizeNode) schema() table.Schema { return n.sch }
