@@ -66,7 +66,8 @@ try {
       errors: q(isClassic ? '.output_error, .output_stderr' : '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         .map((e) => e.innerText.slice(0, 300)),
       doneLines: q(isClassic ? '.output_area' : '.jp-OutputArea-output').filter((e) => /Done \(/.test(e.innerText)).length,
-      scripts: q(isClassic ? '.output_area script' : '.jp-OutputArea-output script').length,
+      scripts: q(isClassic ? '.output_area script' : '.jp-OutputArea-output script')
+        .map((e) => (e.type || 'script') + ': ' + e.textContent.slice(0, 120)),
     };
   }, [outputSel, classic]);
   found.pageErrors = consoleErrors;
