@@ -36,23 +36,29 @@ func appendTables(b []byte, tables []*table.Table) []byte {
 			b = append(b, '}')
 		}
 		b = append(b, `],"rows":[`...)
-		n := t.Rows()
-		for r := 0; r < n; r++ {
-			if r > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			for j, c := range t.Columns {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendValue(b, c.Type, c.Data.At(r))
-			}
-			b = append(b, ']')
-		}
+		b = appendRows(b, t)
 		b = append(b, "]}"...)
 	}
 	return append(b, ']')
+}
+
+// appendRows writes a table's rows, `[v,...],[v,...]`, without the enclosing brackets.
+func appendRows(b []byte, t *table.Table) []byte {
+	n := t.Rows()
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for j, c := range t.Columns {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendValue(b, c.Type, c.Data.At(r))
+		}
+		b = append(b, ']')
+	}
+	return b
 }
 
 // appendValue writes one cell as the service does: numbers and bools as JSON, datetime,

@@ -40,19 +40,7 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 		}
 		b = append(b, `],"Rows":[`...)
 		rows := t.Rows()
-		for r := 0; r < rows; r++ {
-			if r > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			for j, c := range t.Columns {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendValue(b, c.Type, c.Data.At(r))
-			}
-			b = append(b, ']')
-		}
+		b = appendRows(b, t)
 		if i == 0 && partial != nil {
 			if rows > 0 {
 				b = append(b, ',')

@@ -127,13 +127,8 @@ func convert(t table.Type, raw any) (any, error) {
 			return b, nil
 		}
 	case table.TypeInt, table.TypeLong:
-		var s string
-		switch v := raw.(type) {
-		case json.Number:
-			s = v.String()
-		case string:
-			s = v
-		default:
+		s, ok := numberText(raw)
+		if !ok {
 			return nil, fmt.Errorf("%s: unexpected %T", t, raw)
 		}
 		i, err := parseInteger(s)
@@ -148,13 +143,8 @@ func convert(t table.Type, raw any) (any, error) {
 		}
 		return i, nil
 	case table.TypeReal:
-		var s string
-		switch v := raw.(type) {
-		case json.Number:
-			s = v.String()
-		case string:
-			s = v
-		default:
+		s, ok := numberText(raw)
+		if !ok {
 			return nil, fmt.Errorf("real: unexpected %T", raw)
 		}
 		switch s {
@@ -171,13 +161,8 @@ func convert(t table.Type, raw any) (any, error) {
 		}
 		return f, nil
 	case table.TypeDecimal:
-		var s string
-		switch v := raw.(type) {
-		case json.Number:
-			s = v.String()
-		case string:
-			s = v
-		default:
+		s, ok := numberText(raw)
+		if !ok {
 			return nil, fmt.Errorf("decimal: unexpected %T", raw)
 		}
 		if s == "NaN" || s == "" {
@@ -247,6 +232,17 @@ func convert(t table.Type, raw any) (any, error) {
 		return normalize(raw), nil
 	}
 	return nil, fmt.Errorf("%s: unexpected %T", t, raw)
+}
+
+// numberText is a number's text, whether it came as a JSON number or a string.
+func numberText(raw any) (string, bool) {
+	switch v := raw.(type) {
+	case json.Number:
+		return v.String(), true
+	case string:
+		return v, true
+	}
+	return "", false
 }
 
 // parseInteger reads an exact int64, accepting integral forms such as "1e3" or "5.0".
