@@ -127,3 +127,23 @@ func BenchmarkLongPlus(b *testing.B) {
 func BenchmarkStartOfDay(b *testing.B) {
 	benchOp(b, "startofday", benchTimes(), nil, 0)
 }
+
+func BenchmarkHasAny200Terms(b *testing.B) {
+	f, _ := Operator("has_any")
+	col := benchStrings()
+	list := make([]any, 200)
+	for i := range list {
+		list[i] = fmt.Sprintf("ioc%04dterm", i)
+	}
+	list[199] = "whoami"
+	a, v := constArg(table.TypeDynamic, list)
+	_, impl, err := f.Bind([]Arg{{Type: table.TypeString}, a})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(benchN)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, _ = impl(&Context{}, []*table.Vector{col, v}, benchN)
+	}
+}

@@ -596,10 +596,46 @@ func bindHasAny(all bool, name string) binder {
 				constMs = append(constMs, newMatcher(ToStringValue(e), false))
 			}
 		}
+		// For has_any, needles that are whole ASCII terms go into a set probed with each
+		// term of the text: one pass per row whatever the list length (IOC lists).
+		var terms map[string]struct{}
+		maxTerm := 0
+		if !all && len(constMs) >= 4 {
+			rest := constMs[:0:0]
+			for _, m := range constMs {
+				if isTerm(m.needle) {
+					if terms == nil {
+						terms = map[string]struct{}{}
+					}
+					terms[m.needle] = struct{}{}
+					maxTerm = max(maxTerm, len(m.needle))
+					continue
+				}
+				rest = append(rest, m)
+			}
+			constMs = rest
+		}
 		return table.TypeBool, func(_ *Context, args []*table.Vector, n int) (*table.Vector, error) {
 			hs := strsOf(args[0])
 			sa := stride(args[0])
 			out := make([]bool, n)
+			if terms != nil {
+				var buf [128]byte
+				for i := range out {
+					if hasTermIn(hs[i*sa], terms, maxTerm, buf[:]) {
+						out[i] = true
+						continue
+					}
+					s := hs[i*sa]
+					for k := range constMs {
+						if constMs[k].has(s, true, true) {
+							out[i] = true
+							break
+						}
+					}
+				}
+				return &table.Vector{Type: table.TypeBool, Bools: out}, nil
+			}
 			ms := constMs
 			var elems []any
 			for i := range out {
@@ -735,4 +771,42 @@ func convertLoose(t table.Type, x any) any {
 		}
 	}
 	return x
+}
+
+// isTerm reports whether a (lowered) needle is a single run of ASCII letters and digits.
+func isTerm(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasTermIn reports whether any maximal alphanumeric run of s, lowered, is in terms.
+func hasTermIn(s string, terms map[string]struct{}, maxLen int, buf []byte) bool {
+	for i := 0; i < len(s); {
+		if !isAlnum(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isAlnum(s[j]) {
+			j++
+		}
+		if j-i <= maxLen {
+			b := buf[:j-i]
+			for k := range b {
+				b[k] = lowerTab[s[i+k]]
+			}
+			if _, ok := terms[string(b)]; ok {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
 }

@@ -62,6 +62,8 @@ func TestVectorPaths(t *testing.T) {
 		{"format_datetime", false, []*table.Vector{vecOf(D, dt("2017-01-29T09:00:05"), nil), constOf(S, "yy-MM-dd [HH:mm:ss]")}, []any{"17-01-29 [09:00:05]", ""}},
 		{"getyear", false, []*table.Vector{vecOf(D, dt("2017-01-29T09:00:05"), nil)}, []any{int64(2017), nil}},
 		{"hourofday", false, []*table.Vector{vecOf(D, dt("2017-01-29T09:00:05"))}, []any{int64(9)}},
+		{"has_any", true, []*table.Vector{vecOf(S, "run PowerShell.exe -enc", "nothing here", "x.evil.com y", "CMD"), constOf(S, "powershell"), constOf(S, "cmd"), constOf(S, "evil.com"), constOf(S, "mimikatz"), constOf(S, "-enc")}, []any{true, false, true, true}},
+		{"has_any", true, []*table.Vector{vecOf(S, "PowerShellx", "a-encx"), constOf(S, "powershell"), constOf(S, "cmd"), constOf(S, "evil.com"), constOf(S, "mimikatz"), constOf(S, "-enc")}, []any{false, false}},
 		{"and", true, []*table.Vector{vecOf(B, true, false, nil), constOf(B, true)}, []any{true, false, nil}},
 	}
 	for _, c := range cases {
