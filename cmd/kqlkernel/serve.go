@@ -25,7 +25,8 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
 	ws := fs.String("workspace", "demo", "data to serve: demo or a directory of CSV/JSON files")
-	apiKey := fs.String("api-key", os.Getenv("KQLKERNEL_API_KEY"), "require this key (x-api-key header, Bearer token or ?api_key=); default $KQLKERNEL_API_KEY; empty: open")
+	// The environment variable is read after parsing so that --help never prints the key.
+	apiKey := fs.String("api-key", "", "require this key (x-api-key header, Bearer token or ?api_key=); default $KQLKERNEL_API_KEY; none: open")
 	certFile := fs.String("tls-cert", "", "TLS certificate (PEM); needs --tls-key")
 	keyFile := fs.String("tls-key", "", "TLS private key (PEM)")
 	selfSigned := fs.Bool("tls-self-signed", false, "serve TLS with a new self-signed certificate (its file is printed)")
@@ -40,6 +41,9 @@ func runServe(ctx context.Context, args []string) error {
 			return nil
 		}
 		return exitCode(2)
+	}
+	if *apiKey == "" {
+		*apiKey = os.Getenv("KQLKERNEL_API_KEY")
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags go before nothing else)", fs.Arg(0))
