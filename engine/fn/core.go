@@ -28,6 +28,7 @@ func buildRegistry() *registry {
 	registerIP(r)
 	registerSeries(r)
 	registerSeries2(r)
+	registerFFT(r)
 	registerExtra(r)
 	registerMore(r)
 	registerGeo(r)

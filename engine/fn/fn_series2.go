@@ -573,3 +573,92 @@ func allInts(arr []any) bool {
 	}
 	return seen
 }
+
+// dft transforms (re, im) with the discrete Fourier transform; inverse divides by n.
+// Radix-2 FFT when n is a power of two, the direct sum otherwise.
+func dft(re, im []float64, inverse bool) ([]float64, []float64) {
+	n := len(re)
+	c := make([]complex128, n)
+	for i := range c {
+		c[i] = complex(re[i], im[i])
+	}
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	var out []complex128
+	if n > 0 && n&(n-1) == 0 {
+		out = fftRadix2(c, sign)
+	} else {
+		out = make([]complex128, n)
+		for k := 0; k < n; k++ {
+			var s complex128
+			for t := 0; t < n; t++ {
+				ang := sign * 2 * math.Pi * float64(k*t%n) / float64(n)
+				s += c[t] * complex(math.Cos(ang), math.Sin(ang))
+			}
+			out[k] = s
+		}
+	}
+	rr, ii := make([]float64, n), make([]float64, n)
+	for i, v := range out {
+		if inverse {
+			v /= complex(float64(n), 0)
+		}
+		rr[i], ii[i] = real(v), imag(v)
+	}
+	return rr, ii
+}
+
+func fftRadix2(a []complex128, sign float64) []complex128 {
+	n := len(a)
+	if n == 1 {
+		return []complex128{a[0]}
+	}
+	even := make([]complex128, n/2)
+	odd := make([]complex128, n/2)
+	for i := 0; i < n/2; i++ {
+		even[i], odd[i] = a[2*i], a[2*i+1]
+	}
+	e, o := fftRadix2(even, sign), fftRadix2(odd, sign)
+	out := make([]complex128, n)
+	for k := 0; k < n/2; k++ {
+		ang := sign * 2 * math.Pi * float64(k) / float64(n)
+		t := complex(math.Cos(ang), math.Sin(ang)) * o[k]
+		out[k], out[k+n/2] = e[k]+t, e[k]-t
+	}
+	return out
+}
+
+func registerFFT(r *registry) {
+	for _, inverse := range []bool{false, true} {
+		name := "series_fft"
+		if inverse {
+			name = "series_ifft"
+		}
+		r.tuple(name, fixed(name, 1, 2, table.TypeDynamic, func(a []any) any {
+			re, ok := seriesOf(a[0])
+			if !ok || len(re) > 1<<16 {
+				return nil
+			}
+			im := make([]float64, len(re))
+			if len(a) > 1 && a[1] != nil {
+				x, ok := seriesOf(a[1])
+				if !ok || len(x) != len(re) {
+					return nil
+				}
+				im = x
+			}
+			for i := range re {
+				if math.IsNaN(re[i]) {
+					re[i] = 0
+				}
+				if math.IsNaN(im[i]) {
+					im[i] = 0
+				}
+			}
+			rr, ii := dft(re, im, inverse)
+			return []any{seriesToDyn(rr), seriesToDyn(ii)}
+		}), fixedCols([]string{"real", "imaginary"}, dynTypes(2)))
+	}
+}

@@ -422,6 +422,32 @@ func TestParseDateTime(t *testing.T) {
 	}
 }
 
+func TestFFTRoundTrip(t *testing.T) {
+	for _, n := range []int{8, 12} {
+		re := make([]float64, n)
+		im := make([]float64, n)
+		for i := range re {
+			re[i] = math.Sin(float64(i)) + float64(i%3)
+			im[i] = math.Cos(float64(2 * i))
+		}
+		fr, fi := dft(re, im, false)
+		// DC term is the plain sum.
+		var sr float64
+		for _, v := range re {
+			sr += v
+		}
+		if math.Abs(fr[0]-sr) > 1e-9 {
+			t.Errorf("n=%d: DC %v, want %v", n, fr[0], sr)
+		}
+		br, bi := dft(fr, fi, true)
+		for i := range re {
+			if math.Abs(br[i]-re[i]) > 1e-9 || math.Abs(bi[i]-im[i]) > 1e-9 {
+				t.Fatalf("n=%d: round trip differs at %d", n, i)
+			}
+		}
+	}
+}
+
 func TestFloorToMultiples(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	sizes := []int64{1, 7, 600000000, 36000000000, 864000000000, 3155378975999999999}
