@@ -52,6 +52,26 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "%s needs an input", name)
 		}
 		return q.bindGeoLookup(sc, in, op, name == "geo_line_lookup")
+	case "narrow":
+		if in == nil {
+			return nil, semErr(op, "narrow needs an input")
+		}
+		sch := table.Schema{{Name: "Row", Type: table.TypeLong}, {Name: "Column", Type: table.TypeString}, {Name: "Value", Type: table.TypeString}}
+		return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
+			t, err := q.materialize(in)
+			if err != nil {
+				return nil, err
+			}
+			out := table.New("", sch)
+			for r := 0; r < t.Rows(); r++ {
+				for _, c := range t.Columns {
+					if err := out.AppendRow(int64(r), c.Name, convertValue(c.Data.At(r), table.TypeString)); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return out, nil
+		}}, nil
 	case "session_count":
 		if in == nil {
 			return nil, semErr(op, "%s needs an input", name)

@@ -107,13 +107,15 @@ func (q *query) bindMvApply(sc *scope, in node, op *syntax.MvApplyOp) (node, err
 }
 
 type nestedLevel struct {
-	count   int // -1 = all
-	of      expr
-	agg     *summarizeNode
-	in      *varNode
-	desc    bool
-	ofName  string
-	aggName string
+	others    expr           // `with others = V`, nil when absent
+	othersAgg *summarizeNode // the aggregate over all rows (no keys), for others
+	count     int            // -1 = all
+	of        expr
+	agg       *summarizeNode
+	in        *varNode
+	desc      bool
+	ofName    string
+	aggName   string
 }
 
 // bindTopNested is top-nested: per level, the top N values of an expression by an
@@ -133,7 +135,11 @@ func (q *query) bindTopNested(sc *scope, in node, op *syntax.TopNestedOp) (node,
 			lv.count = n
 		}
 		if l.Others != nil {
-			return nil, unsupported(l.Others, "top-nested with others")
+			ov, err := q.bindScalar(sc, &rowCtx{}, l.Others)
+			if err != nil {
+				return nil, err
+			}
+			lv.others = ov
 		}
 		of, err := q.bindScalar(sc, &rowCtx{sch: insch}, l.Of.X)
 		if err != nil {
@@ -162,6 +168,13 @@ func (q *query) bindTopNested(sc *scope, in node, op *syntax.TopNestedOp) (node,
 			return nil, err
 		}
 		lv.agg = sn.(*summarizeNode)
+		if lv.others != nil {
+			on, err := q.bindSummarize(sc, lv.in, []*syntax.Column{{Span: l.Span, X: l.By.X}}, nil, l)
+			if err != nil {
+				return nil, err
+			}
+			lv.othersAgg = on.(*summarizeNode)
+		}
 		sch = append(sch, table.ColumnSchema{Name: lv.ofName, Type: of.typ()}, table.ColumnSchema{Name: lv.aggName, Type: lv.agg.sch[1].Type})
 		levels = append(levels, lv)
 	}
@@ -197,7 +210,7 @@ func (q *query) bindTopNested(sc *scope, in node, op *syntax.TopNestedOp) (node,
 				idx = idx[:lv.count]
 			}
 			var groups map[string][]int
-			if level+1 < len(levels) {
+			if level+1 < len(levels) || lv.others != nil {
 				b := tableBatch(sub)
 				ov, err := lv.of.eval(q.newEval(), b)
 				if err != nil {
@@ -222,6 +235,37 @@ func (q *query) bindTopNested(sc *scope, in node, op *syntax.TopNestedOp) (node,
 				rows := groups[string(appendKey(nil, key))]
 				part := batchToTable(insch, takeBatch(tableBatch(sub), rows))
 				if err := rec(level+1, part, row); err != nil {
+					return err
+				}
+			}
+			if lv.others != nil && len(idx) < st.Rows() {
+				// One more row: the others value with the aggregate of every row not in
+				// the top groups; deeper levels are empty for it.
+				chosen := map[string]bool{}
+				for _, g := range idx {
+					chosen[string(appendKey(nil, st.Columns[0].Data.At(g)))] = true
+				}
+				var rest []int
+				for k, rows := range groups {
+					if !chosen[k] {
+						rest = append(rest, rows...)
+					}
+				}
+				sort.Ints(rest)
+				lv.in.t = batchToTable(insch, takeBatch(tableBatch(sub), rest))
+				ot, err := lv.othersAgg.run(q)
+				if err != nil {
+					return err
+				}
+				ov, err := lv.others.eval(q.newEval(), &batch{n: 1})
+				if err != nil {
+					return err
+				}
+				row := append(append([]any{}, prefix...), convertValue(ov.At(0), lv.of.typ()), ot.Columns[0].Data.At(0))
+				for len(row) < len(sch) {
+					row = append(row, nil)
+				}
+				if err := out.AppendRow(row...); err != nil {
 					return err
 				}
 			}
