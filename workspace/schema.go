@@ -180,10 +180,24 @@ func hasColumn(s table.Schema, name string) bool {
 var securityEventOrder = strings.Fields(`TenantId TimeGenerated SourceSystem Account AccountType Computer
 EventSourceName Channel Task Level EventData EventID Activity`)
 
+// securityAlertOrder is the column order Log Analytics shows for SecurityAlert (the seed
+// notebook's output), not the reference page's alphabetical one.
+var securityAlertOrder = []string{"TenantId", "TimeGenerated", "DisplayName", "AlertName",
+	"AlertSeverity", "Description", "ProviderName", "VendorName", "VendorOriginalId",
+	"SystemAlertId", "ResourceId", "SourceComputerId", "AlertType", "ConfidenceLevel",
+	"ConfidenceScore", "IsIncident", "StartTime", "EndTime", "ProcessingEndTime",
+	"RemediationSteps", "ExtendedProperties", "Entities", "SourceSystem",
+	"WorkspaceSubscriptionId", "WorkspaceResourceGroup", "ExtendedLinks", "ProductName",
+	"ProductComponentName", "AlertLink", "Status", "CompromisedEntity", "Tactics", "Techniques",
+	"SubTechniques", "Type"}
+
 func orderColumns(name string, cols table.Schema) table.Schema {
 	front := []string{"TenantId", "TimeGenerated"}
-	if name == "SecurityEvent" {
+	switch name {
+	case "SecurityEvent":
 		front = securityEventOrder
+	case "SecurityAlert":
+		front = securityAlertOrder
 	}
 	rank := map[string]int{}
 	for i, f := range front {
