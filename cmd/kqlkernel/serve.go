@@ -114,7 +114,14 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	h := server.New(server.Config{Backend: sameData{b}, APIKey: *apiKey, Log: logger})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(os.Stderr, "kqlkernel serve: ", log.LstdFlags)}
-	fmt.Fprintf(os.Stderr, "kqlkernel serve: listening on %s://%s/v1 (workspace %s; auth: %s)\n", scheme, net.JoinHostPort(shown, port), b.Describe(), authNote(*apiKey))
+	base := fmt.Sprintf("%s://%s/v1", scheme, net.JoinHostPort(shown, port))
+	fmt.Fprintf(os.Stderr, "kqlkernel serve: listening on %s (workspace %s; auth: %s)\n", base, b.Describe(), authNote(*apiKey))
+	// How to reach it from a notebook; the key itself is never printed.
+	auth := "anonymous"
+	if *apiKey != "" {
+		auth = "appkey='<your --api-key>'"
+	}
+	fmt.Fprintf(os.Stderr, "kqlkernel serve: connect with %%kql loganalytics://workspace='DEMO_WORKSPACE';%s;endpoint='%s'\n", auth, base)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
