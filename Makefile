@@ -9,14 +9,14 @@ PY := $(VENV)/bin/python
 export JUPYTER_PATH := $(VENV)/share/jupyter
 export PATH := $(CURDIR)/bin:$(VENV)/bin:$(PATH)
 
-.PHONY: all build deps system-deps venv browser-deps kernelspec run test test-go test-python test-debian bench fuzz lint clean
+.PHONY: all build deps system-deps venv kqlmagic-venv browser-deps kernelspec run test test-go test-python test-debian bench fuzz lint clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/kqlkernel
 
-deps: system-deps venv browser-deps
+deps: system-deps venv kqlmagic-venv browser-deps
 
 system-deps:
 	scripts/install-system-deps.sh
@@ -26,6 +26,15 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+KQLMAGIC_VENV := $(CURDIR)/.venv-kqlmagic
+
+kqlmagic-venv: $(KQLMAGIC_VENV)/.installed
+
+$(KQLMAGIC_VENV)/.installed: tests/requirements-kqlmagic.txt
+	python3 -m venv $(KQLMAGIC_VENV)
+	$(KQLMAGIC_VENV)/bin/python -m pip install -q --disable-pip-version-check -r tests/requirements-kqlmagic.txt
 	touch $@
 
 # playwright-core drives Debian's Chromium in the browser tests (no browser download).
@@ -58,4 +67,4 @@ bench: build venv
 	bench/run.sh
 
 clean:
-	rm -rf bin $(VENV)
+	rm -rf bin $(VENV) $(KQLMAGIC_VENV)

@@ -201,10 +201,11 @@ def test_complete_and_inspect(kernel):
 @pytest.fixture(scope="module")
 def served():
     """`kqlkernel serve` on a free loopback port; yields its /v1 URL."""
-    exe = shutil.which("kqlkernel")
-    if exe is None:
-        pytest.skip("kqlkernel is not on PATH (make build)")
-    proc = subprocess.Popen([exe, "serve", "--addr", "127.0.0.1:0", "--api-key", "SERVEKEY"], stderr=subprocess.PIPE, text=True)
+    exe = shutil.which("kqlkernel") or os.path.join(os.path.dirname(__file__), "..", "..", "bin", "kqlkernel")
+    assert os.path.exists(exe), "kqlkernel is neither on PATH nor in bin/ (make build)"
+    # --quiet: nothing reads stderr after start-up, so a request log could fill the pipe.
+    proc = subprocess.Popen([exe, "serve", "--quiet", "--addr", "127.0.0.1:0", "--api-key", "SERVEKEY"],
+                            stderr=subprocess.PIPE, text=True)
     url = None
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -217,7 +218,7 @@ def served():
             break
     if url is None:
         proc.kill()
-        pytest.skip("kqlkernel serve did not start")
+        pytest.fail("kqlkernel serve did not start")
     try:
         yield url
     finally:

@@ -69,7 +69,7 @@ def _kqlmagic_python():
 def served():
     exe = os.path.join(ROOT, "bin", "kqlkernel")
     if not os.path.exists(exe):
-        pytest.skip("bin/kqlkernel is not built (make build)")
+        pytest.fail("bin/kqlkernel is not built (make build)")
     proc = subprocess.Popen([exe, "serve", "--addr", "127.0.0.1:0", "--api-key", KEY, "--quiet"], stderr=subprocess.PIPE, text=True)
     url = None
     deadline = time.monotonic() + 60
@@ -93,7 +93,7 @@ def served():
 def test_kqlmagic_against_serve(served, tmp_path):
     py = _kqlmagic_python()
     if py is None:
-        pytest.skip("no Kqlmagic venv (.venv-kqlmagic or KQLMAGIC_PYTHON); see this file's docstring")
+        pytest.fail("no Kqlmagic venv (.venv-kqlmagic or KQLMAGIC_PYTHON): make kqlmagic-venv")
     script = tmp_path / "drive_kqlmagic.py"
     script.write_text(SCRIPT)
     env = dict(os.environ, HOME=str(tmp_path), MPLBACKEND="Agg")

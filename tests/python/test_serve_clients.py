@@ -51,7 +51,7 @@ def served():
     """`kqlkernel serve --tls-self-signed --api-key KEY`; yields (url, cert path)."""
     exe = _binary()
     if not exe:
-        pytest.skip("bin/kqlkernel is not built (make build)")
+        pytest.fail("bin/kqlkernel is not built (make build)")
     proc = subprocess.Popen(
         [exe, "serve", "--addr", "127.0.0.1:0", "--tls-self-signed", "--api-key", KEY, "--quiet"],
         stderr=subprocess.PIPE,
