@@ -66,5 +66,9 @@ test-debian: kernelspec
 bench: build venv
 	bench/run.sh
 
+# Every fuzz target, FUZZTIME each (not part of test: the corpora in testdata/ are).
+fuzz:
+	scripts/fuzz.sh $(or $(FUZZTIME),30s)
+
 clean:
 	rm -rf bin $(VENV) $(KQLMAGIC_VENV)
