@@ -52,9 +52,12 @@ run: deps kernelspec
 
 test: deps kernelspec test-go test-python test-debian
 
-test-go:
-	$(GO) vet ./...
+test-go: lint
 	$(GO) test -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	$(GO) vet ./...
 
 test-python: kernelspec
 	$(PY) -m pytest -q -p no:cacheprovider tests/python
