@@ -32,7 +32,46 @@ type Token struct {
 	Text string
 	Val  string
 	Err  string // for BAD, and for STRING with a bad escape
+
+	flags wordFlag // what kind of keyword an IDENT is, looked up once when lexed
 }
+
+// wordFlag classifies identifiers, so the parser tests bits instead of maps.
+type wordFlag uint16
+
+const (
+	wReserved   wordFlag = 1 << iota // never a plain name (reservedAlways)
+	wReservedEx                      // a name only when declared (reservedExceptDecl)
+	wNotDecl                         // usable as a name but not declared (notDeclNames)
+	wStringOp                        // a binary string operator (has, !contains, ...)
+	wLiteral                         // a typed-literal type name (datetime, int, ...)
+	wSourceOp                        // an operator that can start a query (print, union, ...)
+)
+
+// wordFlags is filled once in init from the keyword tables and never changed.
+var wordFlags map[string]wordFlag
+
+func init() {
+	wordFlags = map[string]wordFlag{}
+	set := func(m map[string]bool, f wordFlag) {
+		for k, v := range m {
+			if v {
+				wordFlags[k] |= f
+			}
+		}
+	}
+	set(reservedAlways, wReserved)
+	set(reservedExceptDecl, wReservedEx)
+	set(notDeclNames, wNotDecl)
+	set(stringOps, wStringOp)
+	set(sourceOps, wSourceOp)
+	for k := range literalTypes {
+		wordFlags[k] |= wLiteral
+	}
+}
+
+// is reports whether an IDENT token has any of the flags.
+func (t *Token) is(f wordFlag) bool { return t.flags&f != 0 }
 
 // Lex splits src into tokens (without comments or whitespace), ending with an EOF
 // token. It never fails: invalid input becomes BAD tokens.
@@ -125,7 +164,7 @@ func (lx *lexer) next() Token {
 			lx.pos++
 		}
 		lx.tilde()
-		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: src[start:lx.pos]}
+		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: src[start:lx.pos], flags: wordFlags[src[start:lx.pos]]}
 	case isIdentStart(c):
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(src[start:])
@@ -179,7 +218,7 @@ func (lx *lexer) next() Token {
 			lx.pos += close + 1
 			return Token{Kind: TYPED, Pos: start, End: lx.pos, Text: src[start:lx.pos], Val: inner}
 		}
-		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: word}
+		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: word, flags: wordFlags[word]}
 	}
 	if c == '@' && (start+1 >= len(src) || !isIdentChar(src[start+1])) {
 		// a lone '@' is an (empty) name to the official parser
@@ -314,7 +353,7 @@ func (lx *lexer) number(start int) Token {
 		// a name that starts with digits (`5h_MovingAvg`): the official lexer reads it
 		// as an identifier.
 		lx.pos = j
-		return Token{Kind: IDENT, Pos: start, End: j, Text: src[start:j]}
+		return Token{Kind: IDENT, Pos: start, End: j, Text: src[start:j], flags: wordFlags[src[start:j]]}
 	}
 	lx.pos = i
 	return Token{Kind: kind, Pos: start, End: i, Text: src[start:i]}

@@ -62,7 +62,7 @@ func (p *parser) parseTypedLiteral() Expr {
 	typ := literalTypes[t.Text]
 	start := t.Pos
 	p.next()
-	lit := &Literal{Type: typ}
+	lit := p.newLiteral(Literal{Type: typ})
 	if typ == TypeDynamic {
 		open := p.tok().Pos
 		p.next()
@@ -93,7 +93,7 @@ func (p *parser) typedLiteral() Expr {
 	p.next()
 	name := t.Text[:strings.IndexByte(t.Text, '(')]
 	typ := literalTypes[name]
-	lit := &Literal{Span: Span{t.Pos, t.End}, Type: typ, Raw: t.Text}
+	lit := p.newLiteral(Literal{Span: Span{t.Pos, t.End}, Type: typ, Raw: t.Text})
 	raw := t.Val
 	text := strings.TrimSpace(raw)
 	if text == "null" {

@@ -117,7 +117,7 @@ func parseProjectRename(p *parser, start int, name string) Operator {
 	for {
 		cs := p.tok().Pos
 		n := p.parseName("a new column name")
-		c := &Column{Names: []*Ident{n}}
+		c := p.newColumn(Column{Names: []*Ident{n}})
 		if p.endOfOperator() || p.is(",") {
 			// `project-rename a` without `= old`: the official parser lets it pass
 			c.X = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
@@ -537,7 +537,7 @@ func parseEvaluate(p *parser, start int, name string) Operator {
 	op := &EvaluateOp{Hints: p.parseOptions(nil, true)}
 	t := p.tok()
 	if t.Kind == IDENT && p.isAt(1, "(") {
-		n := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+		n := p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
 		p.next()
 		op.Plugin = p.parseCall(n)
 	} else {
@@ -574,7 +574,7 @@ func parseMakeSeries(p *parser, start int, name string) Operator {
 		p.next()
 		t := p.tok()
 		p.next()
-		op.Range = p.parseCall(&Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
+		op.Range = p.parseCall(p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text}))
 	} else {
 		if p.got("from") {
 			op.From = p.parseExpr()

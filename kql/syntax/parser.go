@@ -34,6 +34,7 @@ type parser struct {
 	argStart  int // token index where the current call argument starts (`*` is allowed there)
 	// renderProps is set while reading render properties (names are checked).
 	renderProps bool
+	slabs       nodeSlabs
 }
 
 func newParser(src string) *parser {
@@ -350,7 +351,7 @@ func (p *parser) parseStmt() Stmt {
 func (p *parser) parseLet() *LetStmt {
 	start := p.tok().Pos
 	p.next()
-	if t := p.tok(); t.Kind == IDENT && (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) {
+	if t := p.tok(); t.Kind == IDENT && t.is(wReserved|wReservedEx) {
 		p.errKeywordName(t)
 	}
 	name := p.parseName("a name after 'let'")
@@ -479,7 +480,7 @@ func (p *parser) parseSchema() ([]*ColumnDef, bool) {
 
 func (p *parser) parseColumnDef() *ColumnDef {
 	start := p.tok().Pos
-	if t := p.tok(); t.Kind == IDENT && (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) {
+	if t := p.tok(); t.Kind == IDENT && t.is(wReserved|wReservedEx) {
 		p.errKeywordName(t)
 	}
 	cd := &ColumnDef{Name: p.parseName("a column name")}
@@ -561,7 +562,7 @@ func (p *parser) parseSetValue() Expr {
 		for !p.atEOF() && !p.is(";") {
 			p.next()
 		}
-		return &Ident{Span: span(p, start), Name: p.src[start:p.prevEnd()]}
+		return p.newIdent(Ident{Span: span(p, start), Name: p.src[start:p.prevEnd()]})
 	}
 	return p.parseExpr()
 }
@@ -570,7 +571,7 @@ func (p *parser) parseDottedName() *Ident {
 	t := p.tok()
 	if t.Kind != IDENT {
 		p.errExpected("a name")
-		return &Ident{Span: Span{t.Pos, t.Pos}}
+		return p.newIdent(Ident{Span: Span{t.Pos, t.Pos}})
 	}
 	start := t.Pos
 	p.next()
@@ -578,7 +579,7 @@ func (p *parser) parseDottedName() *Ident {
 		p.next()
 		p.next()
 	}
-	return &Ident{Span: span(p, start), Name: p.src[start:p.prevEnd()]}
+	return p.newIdent(Ident{Span: span(p, start), Name: p.src[start:p.prevEnd()]})
 }
 
 func (p *parser) parseDeclareParams() *DeclareParamsStmt {
@@ -664,12 +665,12 @@ func (p *parser) parseName(what string) *Ident {
 	switch {
 	case t.Kind == IDENT && !strings.HasPrefix(t.Text, "!") && t.Text != "@":
 		p.next()
-		return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+		return p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
 	case p.bracketLen(0) > 0:
 		return p.parseBracketName()
 	}
 	p.errExpected(what)
-	return &Ident{Span: Span{t.Pos, t.Pos}}
+	return p.newIdent(Ident{Span: Span{t.Pos, t.Pos}})
 }
 
 func (p *parser) parseBracketName() *Ident {
@@ -677,7 +678,7 @@ func (p *parser) parseBracketName() *Ident {
 	p.next()
 	name := p.stringLiteral().(*Literal).Value.(string)
 	p.next()
-	return &Ident{Span: span(p, start), Name: name, Bracketed: true}
+	return p.newIdent(Ident{Span: span(p, start), Name: name, Bracketed: true})
 }
 
 // bracketLen returns the number of tokens of a bracketed name `['a' 'b']` at token
@@ -750,7 +751,7 @@ func (p *parser) parseNameOrPattern() Expr {
 	if hasStar {
 		return &Wildcard{Span: Span{start, end}, Pattern: text}
 	}
-	return &Ident{Span: Span{start, end}, Name: text}
+	return p.newIdent(Ident{Span: Span{start, end}, Name: text})
 }
 
 // ---------------------------------------------------------------------------------------
@@ -766,7 +767,7 @@ var sourceOps = map[string]bool{
 // than naming a table or function.
 func (p *parser) isSourceOpStart() bool {
 	t := p.tok()
-	if t.Kind != IDENT || !sourceOps[t.Text] {
+	if t.Kind != IDENT || !t.is(wSourceOp) {
 		return false
 	}
 	n := p.peek(1)
@@ -984,7 +985,7 @@ func (p *parser) parseExpr() Expr {
 }
 
 func (p *parser) binary(op string, opPos int, x, y Expr) Expr {
-	return &BinaryExpr{Span: Span{x.Pos(), y.End()}, Op: op, OpPos: opPos, X: x, Y: y}
+	return p.newBinaryExpr(BinaryExpr{Span: Span{x.Pos(), y.End()}, Op: op, OpPos: opPos, X: x, Y: y})
 }
 
 func (p *parser) parseOr() Expr {
@@ -1023,8 +1024,21 @@ var stringOps = func() map[string]bool {
 	return m
 }()
 
-var equalityOps = map[string]bool{"==": true, "!=": true, "<>": true, "=~": true, "!~": true}
-var relOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true}
+func isEqualityOp(s string) bool {
+	switch s {
+	case "==", "!=", "<>", "=~", "!~":
+		return true
+	}
+	return false
+}
+
+func isRelOp(s string) bool {
+	switch s {
+	case "<", "<=", ">", ">=":
+		return true
+	}
+	return false
+}
 
 // parseCompare parses one comparison: Kusto's comparisons do not chain (`a == b == c`
 // is an error), so at most one operator is taken here.
@@ -1034,13 +1048,13 @@ func (p *parser) parseCompare() Expr {
 		t := p.tok()
 		pos := t.Pos
 		switch {
-		case t.Kind == PUNCT && equalityOps[t.Text]:
+		case t.Kind == PUNCT && isEqualityOp(t.Text):
 			p.next()
 			x = p.binary(t.Text, pos, x, p.parseRel())
 		case t.Kind == IDENT && (t.Text == "has_any" || t.Text == "has_all"):
 			p.next()
 			x = p.binary(t.Text, pos, x, p.parseListOperand())
-		case t.Kind == IDENT && stringOps[t.Text]:
+		case t.Kind == IDENT && t.is(wStringOp):
 			p.next()
 			x = p.binary(t.Text, pos, x, p.parseRel())
 		case t.Kind == IDENT && t.Text == "matches" && p.isAt(1, "regex"):
@@ -1077,7 +1091,7 @@ func (p *parser) parseCompare() Expr {
 			x = b
 		}
 	}
-	if t := p.tok(); t.Kind == PUNCT && (equalityOps[t.Text] || relOps[t.Text]) || t.Kind == IDENT && (stringOps[t.Text] || t.Text == "in" || t.Text == "!in" || t.Text == "between") {
+	if t := p.tok(); t.Kind == PUNCT && (isEqualityOp(t.Text) || isRelOp(t.Text)) || t.Kind == IDENT && (t.is(wStringOp) || t.Text == "in" || t.Text == "!in" || t.Text == "between") {
 		if _, isCmp := x.(*BinaryExpr); isCmp {
 			p.errorAt(t.Pos, t.End-t.Pos, "comparisons do not chain: unexpected "+describe(t), "combine comparisons with 'and' / 'or'")
 		}
@@ -1106,7 +1120,7 @@ func (p *parser) parseListOperand() Expr {
 
 func (p *parser) parseRel() Expr {
 	x := p.parseAdd()
-	if t := p.tok(); t.Kind == PUNCT && relOps[t.Text] {
+	if t := p.tok(); t.Kind == PUNCT && isRelOp(t.Text) {
 		p.next()
 		x = p.binary(t.Text, t.Pos, x, p.parseAdd())
 	}
@@ -1182,11 +1196,11 @@ func (p *parser) parsePostfix() Expr {
 				p.errExpected("a name after '.'")
 				return x
 			}
-			if reservedAlways[t.Text] || reservedExceptDecl[t.Text] || strings.HasPrefix(t.Text, "!") {
+			if t.is(wReserved|wReservedEx) || strings.HasPrefix(t.Text, "!") {
 				p.errKeywordName(t)
 			}
 			p.next()
-			name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+			name := p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
 			if p.is("(") {
 				// method-style calls: database("x").table("T"), cluster(c).database(d)
 				call := p.parseCall(name)
@@ -1223,14 +1237,14 @@ func (p *parser) parsePrimary() Expr {
 		if err != nil && !strings.Contains(err.Error(), "range") {
 			p.errorAt(t.Pos, t.End-t.Pos, "invalid real literal "+describe(t), "")
 		}
-		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeReal, Value: v, Raw: t.Text}
+		return p.newLiteral(Literal{Span: Span{t.Pos, t.End}, Type: TypeReal, Value: v, Raw: t.Text})
 	case TIMESPAN:
 		p.next()
 		ticks, ok := parseTimespanUnits(t.Text)
 		if !ok {
 			p.errorAt(t.Pos, t.End-t.Pos, "invalid timespan literal "+describe(t), "")
 		}
-		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeTimespan, Value: ticks, Raw: t.Text}
+		return p.newLiteral(Literal{Span: Span{t.Pos, t.End}, Type: TypeTimespan, Value: ticks, Raw: t.Text})
 	case STRING:
 		return p.stringLiteral()
 	case TYPED:
@@ -1257,7 +1271,7 @@ func (p *parser) parsePrimary() Expr {
 			// `*` is an argument (`arg_max(t, *)`, `count(*)`) or the left side of a
 			// string operator (`where * has "x"`), nothing else
 			n := p.peek(1)
-			if n.Kind == IDENT && stringOps[n.Text] ||
+			if n.Kind == IDENT && n.is(wStringOp) ||
 				n.Kind == PUNCT && (n.Text == ")" || n.Text == ",") && p.argStart == p.i {
 				p.next()
 				return &StarExpr{Span{t.Pos, t.End}}
@@ -1322,11 +1336,11 @@ func (p *parser) stringLiteral() Expr {
 		val = b.String()
 	}
 	end := p.prevEnd()
-	return &Literal{Span: Span{start, end}, Type: TypeString, Value: val, Raw: p.src[start:end]}
+	return p.newLiteral(Literal{Span: Span{start, end}, Type: TypeString, Value: val, Raw: p.src[start:end]})
 }
 
 func (p *parser) intLiteral(t *Token) *Literal {
-	lit := &Literal{Span: Span{t.Pos, t.End}, Type: TypeLong, Raw: t.Text}
+	lit := p.newLiteral(Literal{Span: Span{t.Pos, t.End}, Type: TypeLong, Raw: t.Text})
 	var v int64
 	var err error
 	if strings.HasPrefix(t.Text, "0x") || strings.HasPrefix(t.Text, "0X") {
@@ -1355,23 +1369,23 @@ func (p *parser) intLiteral(t *Token) *Literal {
 func (p *parser) parseIdentExpr() Expr {
 	t := p.tok()
 	if p.isAt(1, "(") {
-		if _, ok := literalTypes[t.Text]; ok {
+		if t.is(wLiteral) {
 			return p.parseTypedLiteral()
 		}
 		if t.Text == "typeof" {
 			return p.parseTypeof()
 		}
-		if (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) && !keywordCalls[t.Text] {
+		if t.is(wReserved|wReservedEx) && !keywordCalls[t.Text] {
 			p.errKeywordName(t)
 		}
-		if sourceOps[t.Text] && (t.Text == "datatable" || t.Text == "externaldata" || t.Text == "external_data") {
+		if t.is(wSourceOp) && (t.Text == "datatable" || t.Text == "externaldata" || t.Text == "external_data") {
 			// `datatable(...)[...]` used as an expression
 			start := t.Pos
 			pipe := &PipeExpr{Ops: []Operator{p.parseOperator(true)}}
 			pipe.Span = span(p, start)
 			return pipe
 		}
-		name := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+		name := p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
 		if strings.HasPrefix(t.Text, "!") {
 			p.errExpected("an expression")
 			p.next()
@@ -1383,22 +1397,22 @@ func (p *parser) parseIdentExpr() Expr {
 	switch t.Text {
 	case "true", "false", "True", "False", "TRUE", "FALSE":
 		p.next()
-		return &Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: strings.EqualFold(t.Text, "true"), Raw: t.Text}
+		return p.newLiteral(Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: strings.EqualFold(t.Text, "true"), Raw: t.Text})
 	}
 	if reservedWords[t.Text] || strings.HasPrefix(t.Text, "!") {
 		p.errExpected("an expression")
 		return &BadExpr{Span{t.Pos, t.Pos}}
 	}
-	if reservedAlways[t.Text] || reservedExceptDecl[t.Text] {
+	if t.is(wReserved | wReservedEx) {
 		p.errKeywordName(t)
 	}
 	p.next()
-	return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+	return p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
 }
 
 // checkKeywordName reports a keyword at the cursor used as a new name.
 func (p *parser) checkKeywordName() {
-	if t := p.tok(); t.Kind == IDENT && (reservedAlways[t.Text] || reservedExceptDecl[t.Text]) {
+	if t := p.tok(); t.Kind == IDENT && t.is(wReserved|wReservedEx) {
 		p.errKeywordName(t)
 	}
 }
@@ -1414,7 +1428,7 @@ func (p *parser) errKeywordName(t *Token) {
 
 // parseCall parses `(args)` after the function name (already consumed).
 func (p *parser) parseCall(name *Ident) *CallExpr {
-	call := &CallExpr{Fun: name, Args: []Expr{}, Rparen: -1}
+	call := p.newCallExpr(CallExpr{Fun: name, Args: []Expr{}, Rparen: -1})
 	open := p.tok().Pos
 	p.next()
 	tabular := tabularArgFuncs[name.Name]
@@ -1436,7 +1450,7 @@ func (p *parser) parseCall(name *Ident) *CallExpr {
 // tabular, for materialize/toscalar/functions with tabular parameters).
 func (p *parser) parseArg(tabular bool) Expr {
 	if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
-		if t := p.tok(); k == 1 && (reservedAlways[t.Text] || notDeclNames[t.Text]) {
+		if t := p.tok(); k == 1 && t.is(wReserved|wNotDecl) {
 			p.errKeywordName(t)
 		}
 		name := p.parseName("")
@@ -1507,9 +1521,9 @@ func (p *parser) parseColumns() []*Column {
 
 func (p *parser) parseColumn() *Column {
 	start := p.tok().Pos
-	c := &Column{}
+	c := p.newColumn(Column{})
 	if k := p.nameLen(0); k > 0 && p.isAt(k, "=") {
-		if t := p.tok(); k == 1 && (reservedAlways[t.Text] || notDeclNames[t.Text]) {
+		if t := p.tok(); k == 1 && t.is(wReserved|wNotDecl) {
 			p.errKeywordName(t)
 		}
 		c.Names = []*Ident{p.parseName("")}
@@ -1585,9 +1599,9 @@ func (p *parser) parseOptionValue() Expr {
 	if t.Kind == IDENT {
 		p.next()
 		if t.Text == "true" || t.Text == "false" {
-			return &Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: t.Text == "true", Raw: t.Text}
+			return p.newLiteral(Literal{Span: Span{t.Pos, t.End}, Type: TypeBool, Value: t.Text == "true", Raw: t.Text})
 		}
-		return &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
+		return p.newIdent(Ident{Span: Span{t.Pos, t.End}, Name: t.Text})
 	}
 	return p.parseUnary()
 }
