@@ -2,7 +2,10 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -187,4 +190,90 @@ func TestTopMatchesSort(t *testing.T) {
 			t.Errorf("top 25 by %s differs from sort+take:\n%s\n%s", by, ja, jb)
 		}
 	}
+}
+
+// TestParallelMatchesSerial runs multi-batch queries with one and with several workers:
+// the parallel scan, per-worker group tables and their merge must give the same answer.
+func TestParallelMatchesSerial(t *testing.T) {
+	n := 3*batchSize + 123
+	tb := table.New("T", table.Schema{{Name: "k", Type: table.TypeLong}, {Name: "s", Type: table.TypeString}, {Name: "v", Type: table.TypeReal}, {Name: "d", Type: table.TypeDateTime}})
+	for i := 0; i < n; i++ {
+		var v any = float64(i%97) / 7
+		if i%31 == 0 {
+			v = nil
+		}
+		if err := tb.AppendRow(int64(i%53), fmt.Sprintf("u%d", (i*7)%211), v, table.DateTime(638000000000000000+int64(i)*int64(table.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := testDB{"T": tb}
+	queries := []string{
+		"T | summarize c=count(), s=sum(v), a=avg(v), mn=min(s), mx=max(d), dc=dcount(s), sd=stdev(v) by k | sort by k asc",
+		"T | summarize count() by bin(d, 1h), s | summarize n=count(), t=sum(count_) by s | sort by s asc",
+		"T | where k > 10 and s startswith 'u1' | summarize dcount(s), countif(isnull(v)), arg_max(d, k)",
+		"T | where v > 3 | count",
+		"T | summarize make_set(k) by s | extend n = array_length(set_k) | summarize sum(n)",
+		"T | summarize percentiles(v, 10, 90), variance(v), sumif(v, k < 5)",
+		"T | join kind=inner (T | summarize m=max(d) by s) on s | where d == m | count",
+		"T | top 5 by v desc, d asc",
+	}
+	for _, q := range queries {
+		a, err := Run(context.Background(), db, q, Options{Workers: 1})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		b, err := Run(context.Background(), db, q, Options{Workers: 4})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		ja, _ := table.EncodeJSON(a.Tables)
+		jb, _ := table.EncodeJSON(b.Tables)
+		if !jsonClose(t, ja, jb) {
+			t.Errorf("%s: 1 worker and 4 workers differ:\n%.600s\n%.600s", q, ja, jb)
+		}
+	}
+}
+
+// jsonClose compares two JSON texts, numbers to 1e-9 relative (sums of reals depend on
+// the order the workers add them in).
+func jsonClose(t *testing.T, a, b []byte) bool {
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	var eq func(x, y any) bool
+	eq = func(x, y any) bool {
+		switch xv := x.(type) {
+		case float64:
+			yv, ok := y.(float64)
+			return ok && math.Abs(xv-yv) <= 1e-9*math.Max(math.Abs(xv), math.Abs(yv))
+		case []any:
+			yv, ok := y.([]any)
+			if !ok || len(xv) != len(yv) {
+				return false
+			}
+			for i := range xv {
+				if !eq(xv[i], yv[i]) {
+					return false
+				}
+			}
+			return true
+		case map[string]any:
+			yv, ok := y.(map[string]any)
+			if !ok || len(xv) != len(yv) {
+				return false
+			}
+			for k := range xv {
+				if !eq(xv[k], yv[k]) {
+					return false
+				}
+			}
+			return true
+		}
+		return x == y
+	}
+	return eq(x, y)
 }
