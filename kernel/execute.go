@@ -184,7 +184,7 @@ func (o *cellOutput) emit(msgType string, content map[string]any) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
-		o.k.log.printf("shell: dropped %s sent after its cell finished", msgType)
+		o.k.log.once("late "+msgType, "shell: dropped %s sent after its cell finished", msgType)
 		return
 	}
 	if o.silent {
@@ -207,7 +207,7 @@ func (o *cellOutput) Display(b Bundle) { o.emit("display_data", bundleContent(b)
 // Update implements Output.
 func (o *cellOutput) Update(b Bundle) {
 	if b.DisplayID == "" {
-		o.k.log.printf("shell: update_display_data without a display_id dropped")
+		o.k.log.once("update without id", "shell: update_display_data without a display_id dropped")
 		return
 	}
 	o.emit("update_display_data", bundleContent(b))

@@ -52,7 +52,7 @@ var controlTypes = map[string]bool{
 // and returns false.
 func (k *Kernel) decodeContent(c *channel, m *Message, v any) bool {
 	if err := json.Unmarshal(m.Content, v); err != nil {
-		k.log.printf("%s: bad %s content: %v", c.name, m.Header.MsgType, err)
+		k.log.once(c.name+" bad content "+m.Header.MsgType, "%s: bad %s content: %v", c.name, m.Header.MsgType, err)
 		k.replyError(c, m, "BadRequest", fmt.Sprintf("invalid %s content: %v", m.Header.MsgType, err))
 		return false
 	}
@@ -190,7 +190,7 @@ func (k *Kernel) commOpen(_ context.Context, c *channel, m *Message) {
 	if !k.decodeContent(c, m, &req) {
 		return
 	}
-	k.log.printf("shell: no comm target %q", req.TargetName)
+	k.log.once("comm target "+req.TargetName, "shell: no comm target %q", req.TargetName)
 	k.publish(m, "comm_close", map[string]any{"comm_id": req.CommID, "data": map[string]any{}})
 }
 

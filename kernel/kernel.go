@@ -228,7 +228,7 @@ func (k *Kernel) heartbeat(ctx context.Context) {
 			continue
 		}
 		if err := k.socks.hb.send(msg.Frames); err != nil && ctx.Err() == nil {
-			k.log.printf("heartbeat: %v", err)
+			k.log.once("heartbeat send", "heartbeat: %v", err)
 		}
 	}
 }
@@ -271,7 +271,7 @@ func (k *Kernel) publish(parent *Message, msgType string, content any) {
 		err = k.socks.iopub.send(frames)
 	}
 	if err != nil && !k.closed.Load() {
-		k.log.printf("iopub: %v", err)
+		k.log.once("iopub send", "iopub: %v", err)
 	}
 }
 
@@ -282,7 +282,7 @@ func (k *Kernel) reply(c *channel, req *Message, msgType string, metadata, conte
 		err = c.send(frames)
 	}
 	if err != nil && !k.closed.Load() {
-		k.log.printf("%s: reply %s: %v", c.name, msgType, err)
+		k.log.once(c.name+" reply", "%s: reply %s: %v", c.name, msgType, err)
 	}
 }
 
