@@ -102,9 +102,6 @@ func isIdentChar(c byte) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// puncts2 are the two-character punctuation tokens.
-var puncts2 = []string{"==", "!=", "<>", "<=", ">=", "=~", "!~", "=>", ".."}
-
 func (lx *lexer) skipSpace() {
 	src := lx.src
 	for lx.pos < len(src) {
@@ -225,10 +222,11 @@ func (lx *lexer) next() Token {
 		lx.pos = start + 1
 		return Token{Kind: IDENT, Pos: start, End: lx.pos, Text: "@"}
 	}
-	for _, p := range puncts2 {
-		if strings.HasPrefix(src[start:], p) {
-			lx.pos = start + len(p)
-			return Token{Kind: PUNCT, Pos: start, End: lx.pos, Text: p}
+	if start+1 < len(src) {
+		switch two := src[start : start+2]; two {
+		case "==", "!=", "<>", "<=", ">=", "=~", "!~", "=>", "..":
+			lx.pos = start + 2
+			return Token{Kind: PUNCT, Pos: start, End: lx.pos, Text: two}
 		}
 	}
 	switch c {
