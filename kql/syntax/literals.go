@@ -317,6 +317,11 @@ func (p *parser) parseDynamicValue() (any, bool) {
 	return nil, false
 }
 
+// FoldSign returns the literal of a constant written with signs (`-5`, `+1.5`, `--1`
+// is not valid KQL but is folded too), or the literal itself; ok is false for anything
+// else. The parser keeps `-5` as UnaryExpr{-, Literal 5}, as written.
+func FoldSign(x Expr) (*Literal, bool) { return foldSign(x) }
+
 // foldSign turns `-5`/`+1.5` into a literal value.
 func foldSign(x Expr) (*Literal, bool) {
 	switch e := x.(type) {
