@@ -701,6 +701,9 @@ func (q *query) bindFunc(f *fn.Func, name string, args []expr, at syntax.Node) (
 		return nil, semErr(at, "%v", err)
 	}
 	ce := &callExpr{name: name, impl: impl, args: args, t: t}
+	if at != nil {
+		ce.pos = [2]int{at.Pos(), at.End() - at.Pos()}
+	}
 	if allConst && !f.Volatile {
 		v, err := ce.eval(q.newEval(), &batch{n: 1})
 		if err == nil && v.Len() >= 1 {

@@ -43,6 +43,7 @@ type callExpr struct {
 	impl fn.Impl
 	args []expr
 	t    table.Type
+	pos  [2]int // byte offset and length of the call in the query, for runtime errors
 }
 
 func (e *callExpr) typ() table.Type { return e.t }
@@ -57,7 +58,7 @@ func (e *callExpr) eval(ec *evalCtx, b *batch) (*table.Vector, error) {
 	}
 	out, err := e.impl(ec.fctx, vs, b.n)
 	if err != nil {
-		return nil, fmt.Errorf("%s(): %w", e.name, err)
+		return nil, &Error{Code: "runtime", Offset: e.pos[0], Len: e.pos[1], Msg: fmt.Sprintf("%s(): %v", e.name, err), Err: err}
 	}
 	if out.Type != e.t && out.Type != table.TypeInvalid {
 		// Functions may return a close type (int for long); keep the bound type.
