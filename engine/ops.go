@@ -223,6 +223,9 @@ func (q *query) bindOp(sc *scope, in node, op syntax.Operator, rest []syntax.Ope
 		}
 		return q.bindSort(sc, in, op.By, n)
 	case *syntax.JoinOp:
+		if op.Where != nil {
+			return nil, unsupported(op.Where, "join ... where (time-window join conditions); use join ... on, then | where")
+		}
 		return q.bindJoin(sc, in, op.Kind, op.Right, op.On, op, false)
 	case *syntax.LookupOp:
 		return q.bindJoin(sc, in, op.Kind, op.Right, op.On, op, true)
