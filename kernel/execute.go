@@ -73,7 +73,11 @@ func (k *Kernel) execute(ctx context.Context, c *channel, m *Message) {
 		})
 	}
 	if store {
-		k.history.add(n, req.Code, output)
+		code := req.Code
+		if r, ok := k.interp.(HistoryRedactor); ok {
+			code = r.RedactHistory(code)
+		}
+		k.history.add(n, code, output)
 	}
 	if res.err != nil && stopOnError {
 		k.abortQueued(ctx, c, queued)

@@ -89,3 +89,9 @@ type ExecError struct {
 }
 
 func (e *ExecError) Error() string { return e.Name + ": " + e.Value }
+
+// HistoryRedactor is implemented by interpreters whose cells can hold secrets (connection
+// strings with keys): the kernel keeps RedactHistory(code) in the history instead of code.
+type HistoryRedactor interface {
+	RedactHistory(code string) string
+}

@@ -246,3 +246,20 @@ def test_seed_cells_against_serve(kernel, served):
     text = "\n".join(cell.of("error")[0]["content"]["traceback"])
     assert "^" in text and "SERVEKEY" not in text
     run(kernel, "%kql demo@local")
+
+
+def test_history_never_holds_a_connection_secret(kernel):
+    """A key typed into a connection string is masked in everything the kernel keeps."""
+    secret = "S3cr3tAppKey-" + str(int(time.time()))
+    cell = run(kernel, "%kql loganalytics://workspace='W1';appkey='{}';alias='leaky';endpoint='http://127.0.0.1:9/v1'".format(secret))
+    shown = repr(cell.outputs)
+    assert secret not in shown, shown
+    msg_id = kernel.history(raw=True, output=True, hist_access_type="tail", n=50)
+    reply = kernel.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kernel.get_shell_msg(timeout=30)
+    entries = reply["content"]["history"]
+    assert any("leaky" in str(e) for e in entries), entries
+    assert secret not in repr(entries), entries
+    # put the session back on the demo workspace for any later test
+    run(kernel, "%kql local://demo")
