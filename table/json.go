@@ -30,20 +30,41 @@ func JSONValue(x any) any {
 		return fmt.Sprint(v)
 	case GUID:
 		return string(v)
+	case []any, map[string]any:
+		return inDynamic(v)
+	}
+	return fmt.Sprint(x)
+}
+
+// inDynamic converts the inside of a dynamic value. A datetime there keeps all seven
+// fraction digits ("2022-01-01T00:00:00.0000000Z"), as Kusto serialises it inside dynamic,
+// unlike a datetime column.
+func inDynamic(x any) any {
+	switch v := x.(type) {
+	case DateTime:
+		return v.Time().Format("2006-01-02T15:04:05") + fmt.Sprintf(".%07dZ", fraction(v))
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = JSONValue(e)
+			out[i] = inDynamic(e)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[k] = JSONValue(e)
+			out[k] = inDynamic(e)
 		}
 		return out
 	}
-	return fmt.Sprint(x)
+	return JSONValue(x)
+}
+
+func fraction(d DateTime) int64 {
+	f := int64(d) % int64(Second)
+	if f < 0 {
+		f += int64(Second)
+	}
+	return f
 }
 
 // DynamicJSON returns the compact JSON text of a dynamic value (keys sorted).

@@ -90,3 +90,13 @@ func TestEncodeJSON(t *testing.T) {
 }
 
 func zero() float64 { return 0 }
+
+func TestDateTimeInsideDynamic(t *testing.T) {
+	d := FromTime(time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC))
+	if got := DynamicJSON([]any{d, map[string]any{"t": d + DateTime(5*Millisecond)}}); got != `["2022-01-01T00:00:00.0000000Z",{"t":"2022-01-01T00:00:00.0050000Z"}]` {
+		t.Fatalf("got %s", got)
+	}
+	if got := JSONValue(d); got != "2022-01-01T00:00:00Z" {
+		t.Fatalf("a datetime column value keeps the short form, got %v", got)
+	}
+}
