@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"html"
 	"strings"
@@ -14,6 +16,11 @@ const (
 	DefaultMaxRows      = 100
 	DefaultMaxCellChars = 200
 	maxTitleChars       = 10000 // hover text is for reading a value, not for dumping megabytes
+	// maxCellLines bounds a multi-line value in HTML: SecurityAlert's Entities hold
+	// pretty-printed JSON of dozens of lines, which made each row hundreds of pixels tall.
+	maxCellLines = 3
+	// maxJSONCompact bounds the text checked and compacted as JSON (per shown cell).
+	maxJSONCompact = 1 << 20
 )
 
 // TableOptions control how result tables are shown.
@@ -62,8 +69,9 @@ func Tables(tables []*table.Table, opts TableOptions) Bundle {
 
 // cell is one formatted value.
 type cell struct {
-	text  string // as shown (possibly shortened)
-	full  string // the whole value when text was shortened, else ""
+	text  string // as shown in text/plain (possibly shortened)
+	view  string // as shown in text/html when it differs from text (a multi-line value made short), else ""
+	full  string // the whole value when what is shown was shortened, else ""
 	null  bool
 	right bool
 }
@@ -110,10 +118,66 @@ func formatCell(c table.Column, r, maxChars int) cell {
 		return cell{null: true}
 	}
 	s := table.Format(c.Data.At(r))
-	if utf8.RuneCountInString(s) > maxChars {
-		return cell{text: shorten(s, maxChars), full: s}
+	out := cell{text: clip(s, maxChars)}
+	if out.text != s {
+		out.full = s
 	}
-	return cell{text: s}
+	if strings.ContainsAny(s, "\r\n") {
+		out.view = multiLineView(s, maxChars)
+		if out.view != normalizeNewlines(s) {
+			out.full = s
+		}
+	}
+	return out
+}
+
+// multiLineView is what HTML shows of a value with line breaks: JSON (SecurityAlert's
+// Entities and ExtendedProperties are pretty-printed with \r\n) in its compact one-line
+// form, other text as its first maxCellLines lines; both shortened to maxChars.
+func multiLineView(s string, maxChars int) string {
+	if j, ok := compactJSON(s); ok {
+		return clip(j, maxChars)
+	}
+	lines := strings.Split(strings.TrimRight(normalizeNewlines(s), "\n"), "\n")
+	more := len(lines) > maxCellLines
+	if more {
+		lines = lines[:maxCellLines]
+	}
+	v := clip(strings.Join(lines, "\n"), maxChars)
+	if more && !strings.HasSuffix(v, "…") {
+		v += " …"
+	}
+	return v
+}
+
+// compactJSON returns s without the whitespace between JSON tokens when s is a JSON
+// object or array.
+func compactJSON(s string) (string, bool) {
+	t := strings.TrimSpace(s)
+	if len(t) < 2 || len(t) > maxJSONCompact || !(t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
+		return "", false
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(t)); err != nil {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// normalizeNewlines turns \r\n and lone \r into \n.
+func normalizeNewlines(s string) string {
+	if !strings.ContainsRune(s, '\r') {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// clip shortens s to n runes (the last one an ellipsis) when it is longer.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) > n {
+		return shorten(s, n)
+	}
+	return s
 }
 
 // shorten keeps the first n-1 runes and adds an ellipsis.
@@ -193,7 +257,11 @@ func (g *grid) writeHTML(w *strings.Builder, named bool) {
 }
 
 func writeHTMLCell(w *strings.Builder, c cell) {
-	if c.text == "" && !c.null {
+	shown := c.text
+	if c.view != "" {
+		shown = c.view
+	}
+	if shown == "" && !c.null {
 		// Empty strings need no alignment; SecurityEvent rows are mostly empty columns,
 		// and per-cell styles would otherwise make up most of the page.
 		w.WriteString(`<td></td>`)
@@ -202,20 +270,20 @@ func writeHTMLCell(w *strings.Builder, c cell) {
 	style := styleTdL
 	if c.right {
 		style = styleTdR
-	} else if strings.ContainsRune(c.text, '\n') {
-		style = `text-align:left;white-space:pre` // multi-line values (stack traces, scripts) keep their lines
+	} else if strings.ContainsAny(shown, "\r\n") {
+		style = `text-align:left;white-space:pre` // multi-line values (stack traces, scripts) keep their first lines
 	}
 	w.WriteString(`<td style="` + style + `"`)
 	if c.full != "" {
 		w.WriteString(` title="`)
-		w.WriteString(html.EscapeString(shorten(c.full, maxTitleChars)))
+		w.WriteString(html.EscapeString(clip(normalizeNewlines(c.full), maxTitleChars)))
 		w.WriteString(`"`)
 	}
 	w.WriteString(`>`)
 	if c.null {
 		w.WriteString(`<span style="` + styleNull + `">null</span>`)
 	} else {
-		w.WriteString(html.EscapeString(c.text))
+		w.WriteString(html.EscapeString(shown))
 	}
 	w.WriteString(`</td>`)
 }

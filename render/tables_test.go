@@ -2,8 +2,10 @@ package render
 
 import (
 	"flag"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,5 +182,66 @@ func TestConstColumns(t *testing.T) {
 	b, err := Chart(tb, &table.RenderSpec{Visualization: "columnchart", XColumn: "k"}, ChartOptions{})
 	if err != nil || !strings.Contains(b.Text(), "1 categories of k") {
 		t.Errorf("chart over a const column: %v %q", err, b.Text())
+	}
+}
+
+// TestMultiLineCells: SecurityAlert's Entities and ExtendedProperties hold pretty-printed
+// JSON with \r\n line ends; shown as is, each row was dozens of lines tall. HTML shows
+// JSON compact on one line and other text as its first lines, the whole value on hover.
+func TestMultiLineCells(t *testing.T) {
+	entities := "[\r\n  {\r\n    \"$id\": \"2\",\r\n    \"HostName\": \"JBOX00\",\r\n    \"Note\": \"<script>alert(1)</script> \\\"q\\\"\",\r\n    \"Type\": \"host\"\r\n  },\r\n  {\r\n    \"$id\": \"3\",\r\n    \"Address\": \"185.156.73.54\",\r\n    \"Type\": \"ip\"\r\n  }\r\n]"
+	var trace []string
+	for i := 1; i <= 10; i++ {
+		trace = append(trace, "   at Frame"+itoa(i)+"()")
+	}
+	stack := "System.Exception: boom\n" + strings.Join(trace, "\n")
+	notJSON := "[1] first step\r\n[2] second step]"
+	tb := mustTable(t, "SecurityAlert", table.Schema{{Name: "Entities", Type: table.TypeString}, {Name: "Trace", Type: table.TypeString}, {Name: "Steps", Type: table.TypeString}, {Name: "n", Type: table.TypeLong}},
+		[]any{entities, stack, notJSON, int64(1)})
+	g := newGrid(tb, TableOptions{MaxCellChars: 60})
+	cells := g.cells[0]
+
+	compact := `[{"$id":"2","HostName":"JBOX00","Note":"<script>alert(1)</script> \"q\"","Type":"host"},{"$id":"3","Address":"185.156.73.54","Type":"ip"}]`
+	if want := shorten(compact, 60); cells[0].view != want {
+		t.Errorf("JSON view = %q, want %q", cells[0].view, want)
+	}
+	if cells[0].full != entities {
+		t.Errorf("JSON: the full value is not kept for the title")
+	}
+	if want := "System.Exception: boom\n   at Frame1()\n   at Frame2() …"; cells[1].view != want {
+		t.Errorf("text view = %q, want %q", cells[1].view, want)
+	}
+	if cells[2].view != "[1] first step\n[2] second step]" || cells[2].full != "" {
+		t.Errorf("two lines that are not JSON: view %q full %q", cells[2].view, cells[2].full)
+	}
+
+	h := Tables([]*table.Table{tb}, TableOptions{MaxCellChars: 60}).HTML()
+	checkMarkup(t, "multi-line cells", h)
+	body := h[strings.Index(h, "<tbody>"):]
+	tds := regexp.MustCompile(`(?s)<td([^>]*)>(.*?)</td>`).FindAllStringSubmatch(body, -1)
+	if len(tds) != 4 {
+		t.Fatalf("%d cells in %s", len(tds), body)
+	}
+	// JSON: one line that does not wrap, the pretty-printed value (\n line ends) on hover
+	if strings.Contains(tds[0][2], "\n") || !strings.Contains(tds[0][1], "white-space:nowrap") {
+		t.Errorf("JSON cell is not one line: %q", tds[0][0])
+	}
+	if !strings.Contains(tds[0][2], html.EscapeString(`[{"$id":"2","HostName":"JBOX00"`)) {
+		t.Errorf("JSON cell: %q", tds[0][2])
+	}
+	title := regexp.MustCompile(`title="([^"]*)"`).FindStringSubmatch(tds[0][1])
+	if title == nil || html.UnescapeString(title[1]) != strings.ReplaceAll(entities, "\r\n", "\n") {
+		t.Errorf("JSON title: %v", title)
+	}
+	// text: at most maxCellLines lines, the rest on hover
+	if n := strings.Count(tds[1][2], "\n") + 1; n != maxCellLines {
+		t.Errorf("stack trace shows %d lines, want %d: %q", n, maxCellLines, tds[1][2])
+	}
+	if !strings.Contains(tds[1][1], "Frame10()") || !strings.Contains(tds[1][1], "white-space:pre") {
+		t.Errorf("stack trace cell: %q", tds[1][1])
+	}
+	// text/plain keeps one line per row
+	if lines := strings.Split(Tables([]*table.Table{tb}, TableOptions{MaxCellChars: 60}).Text(), "\n"); len(lines) != 3 {
+		t.Errorf("text/plain has %d lines:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
 }
