@@ -439,6 +439,71 @@ func TestTimeCategoriesInOrder(t *testing.T) {
 	}
 }
 
+// TestNumberCategoriesKeepRowOrder: `summarize EventCount=count() by EventID | sort by
+// EventCount desc | render columnchart` ranks the bars as the query sorted them (ADX:
+// "sort the data to define the order of the x-axis"); they used to come out by EventID.
+func TestNumberCategoriesKeepRowOrder(t *testing.T) {
+	rows := [][2]int64{{4688, 3070}, {8002, 2790}, {4624, 1150}, {4634, 960}, {4625, 120}}
+	for _, typ := range []table.Type{table.TypeInt, table.TypeLong, table.TypeReal} {
+		tb := table.New("T", table.Schema{{Name: "EventID", Type: typ}, {Name: "EventCount", Type: table.TypeLong}})
+		for _, r := range rows {
+			var id any = r[0]
+			switch typ {
+			case table.TypeInt:
+				id = int32(r[0])
+			case table.TypeReal:
+				id = float64(r[0])
+			}
+			if err := tb.AppendRow(id, r[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, viz := range []string{"columnchart", "barchart"} {
+			d, err := resolve(tb, &table.RenderSpec{Visualization: viz}, viz)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(d.categories, ","); got != "4688,8002,4624,4634,4625" {
+				t.Errorf("%s over %s categories: %s", viz, typ, got)
+			}
+			s := d.series[0]
+			for i, x := range s.x {
+				if s.y[i] != float64(rows[int(x)][1]) {
+					t.Errorf("%s over %s: category %v holds %v", viz, typ, x, s.y[i])
+				}
+			}
+		}
+	}
+	// The drawn columns fall from left to right, as the rows do.
+	tb := table.New("T", table.Schema{{Name: "EventID", Type: table.TypeInt}, {Name: "EventCount", Type: table.TypeLong}})
+	for _, r := range rows {
+		_ = tb.AppendRow(int32(r[0]), r[1])
+	}
+	_, img := chartImage(t, tb, table.RenderSpec{Visualization: "columnchart"}, ChartOptions{})
+	var heights []int
+	for x, in := img.Bounds().Min.X, false; x < img.Bounds().Max.X; x++ {
+		h := 0
+		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+			if same(img.At(x, y), palette[0]) {
+				h++
+			}
+		}
+		if h > 0 && !in {
+			heights = append(heights, h)
+		}
+		in = h > 0
+	}
+	if len(heights) != len(rows) {
+		t.Fatalf("%d columns drawn, want %d", len(heights), len(rows))
+	}
+	for i := 1; i < len(heights); i++ {
+		if heights[i] >= heights[i-1] {
+			t.Errorf("columns not in the rows' order: heights %v", heights)
+			break
+		}
+	}
+}
+
 func TestYSplitAxes(t *testing.T) {
 	_, img := chartImage(t, twoY(t), table.RenderSpec{Visualization: "timechart", YSplit: "axes", Legend: "hidden"}, ChartOptions{})
 	if countColor(img, palette[0]) < 200 || countColor(img, palette[1]) < 200 {

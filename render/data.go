@@ -342,8 +342,11 @@ func (d *chartData) build(t *table.Table, cols []colInfo, x int, ys, ser, anomal
 	n := t.Rows()
 	xv := t.Columns[x].Data
 	catIndex := map[string]int{}
-	var catNum []float64 // each category's value, to order time and number categories
-	ordered := !cols[x].array && (cols[x].typ == table.TypeDateTime || cols[x].typ == table.TypeTimeSpan || cols[x].typ.Numeric())
+	// Time categories go in time order (ADX draws them on a time axis). Text and number
+	// categories keep the order of the rows: "sort the data to define the order of the
+	// x-axis" (the render operator's docs), so `sort by count_ desc` ranks the bars.
+	var catNum []float64 // each time category's value, to order them
+	ordered := !cols[x].array && (cols[x].typ == table.TypeDateTime || cols[x].typ == table.TypeTimeSpan)
 	category := func(s string) float64 {
 		i, ok := catIndex[s]
 		if !ok {
@@ -658,8 +661,8 @@ func categoryLabel(v *table.Vector, r int) string {
 	return tm.Format("2006-01-02 15:04:05")
 }
 
-// sortCategories puts datetime and number categories in order (a bar chart of days reads
-// left to right), whatever order the rows came in; nulls go last.
+// sortCategories puts datetime and timespan categories in order (a bar chart of days
+// reads left to right), whatever order the rows came in; nulls go last.
 func (d *chartData) sortCategories(val []float64) {
 	if len(val) != len(d.categories) {
 		return
