@@ -113,7 +113,9 @@ func (in *Interpreter) runQuery(ctx context.Context, c *connection, query string
 	if err != nil {
 		if statusID != "" {
 			// Replace the running line with the outcome, so nothing keeps ticking.
-			out.Update(kernel.Bundle{Data: map[string]any{"text/plain": "Failed (" + render.FormatElapsed(elapsed) + ")", "text/html": "<div style=\"font-size:12px;opacity:.8\">Failed (" + render.FormatElapsed(elapsed) + ")</div>"}, Metadata: map[string]any{}, DisplayID: statusID})
+			b := toKernel(render.StatusLine(render.Status{Failed: true, Elapsed: elapsed}))
+			b.DisplayID = statusID
+			out.Update(b)
 		}
 		return nil, in.queryError(err, p)
 	}
@@ -125,8 +127,12 @@ func (in *Interpreter) runQuery(ctx context.Context, c *connection, query string
 	for _, t := range resp.Tables {
 		records += int64(t.Rows())
 	}
+	// A service that cuts a result at its limits (500,000 rows or 64 MB without `set
+	// notruncation`) returns the rows it kept with a partial error saying so. That is
+	// truncation, not the display limit (-display_limit: "showing N of M rows").
+	truncated := resp.Partial != nil && isTruncation(resp.Partial)
 	if opts.Feedback {
-		s := render.Status{Elapsed: elapsed, Records: records, Partial: resp.Partial != nil}
+		s := render.Status{Elapsed: elapsed, Records: records, Truncated: truncated, Partial: resp.Partial != nil && !truncated}
 		b := toKernel(render.StatusLine(s))
 		in.noteConnection(&b, c)
 		if statusID != "" {
@@ -137,7 +143,11 @@ func (in *Interpreter) runQuery(ctx context.Context, c *connection, query string
 		}
 	}
 	if resp.Partial != nil {
-		out.Display(toKernel(render.Error("Partial result", in.describeError(resp.Partial, p))))
+		title := "Partial result"
+		if truncated {
+			title = "Truncated result"
+		}
+		out.Display(toKernel(render.Error(title, in.describeError(resp.Partial, p))))
 	}
 
 	if opts.As != "" {
@@ -173,6 +183,20 @@ func (in *Interpreter) runQuery(ctx context.Context, c *connection, query string
 	}
 	b := toKernel(render.Tables(resp.Tables, topts))
 	return &b, nil
+}
+
+// isTruncation reports whether a partial result's error is a result set limit:
+// E_QUERY_RESULT_SET_TOO_LARGE from the engine, or from Log Analytics and Azure Data
+// Explorer, which send its HRESULT 0x80DA0003 (as the signed "-2133196797" in Log
+// Analytics' innererror code) and the name in the message.
+func isTruncation(err error) bool {
+	var ee *engine.Error
+	if errors.As(err, &ee) && ee.Code == "E_QUERY_RESULT_SET_TOO_LARGE" {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "E_QUERY_RESULT_SET_TOO_LARGE") || strings.Contains(s, "-2133196797") ||
+		strings.Contains(strings.ToUpper(s), "80DA0003")
 }
 
 // noteConnection adds where the query ran to the status line; with no connection it
