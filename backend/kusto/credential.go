@@ -97,7 +97,11 @@ func credential(cfg Config, hc *http.Client, opts Options) (azcore.TokenCredenti
 		if err := need("username='...'", cfg.Username); err != nil {
 			return nil, err
 		}
-		return azidentity.NewUsernamePasswordCredential(cfg.Tenant, clientID, cfg.Username, cfg.Password.Reveal(),
+		tenant := cfg.Tenant
+		if tenant == "" {
+			tenant = "organizations" // any work or school account, as the device code default
+		}
+		return azidentity.NewUsernamePasswordCredential(tenant, clientID, cfg.Username, cfg.Password.Reveal(),
 			&azidentity.UsernamePasswordCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
 	case connstr.AuthAzCLI:
 		return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.Tenant, Subscription: cfg.Subscription})
