@@ -103,6 +103,17 @@ func (q *query) bindEvaluate(sc *scope, in node, op *syntax.EvaluateOp, rest []s
 			return nil, semErr(op, "ipv4_lookup needs an input")
 		}
 		return q.bindIPv4Lookup(sc, in, op)
+	case "basket", "autocluster", "diffpatterns":
+		if in == nil {
+			return nil, semErr(op, "%s needs an input", name)
+		}
+		switch name {
+		case "basket":
+			return q.bindBasket(sc, in, op)
+		case "autocluster":
+			return q.bindAutocluster(sc, in, op)
+		}
+		return q.bindDiffpatterns(sc, in, op)
 	case "pivot":
 		if in == nil {
 			return nil, semErr(op, "pivot needs an input")
