@@ -28,7 +28,7 @@ var (
 	demoErr  error
 )
 
-func demoBackend(t *testing.T) *local.Backend {
+func demoBackend(t testing.TB) *local.Backend {
 	t.Helper()
 	demoOnce.Do(func() {
 		var ws *workspace.Workspace
@@ -45,7 +45,7 @@ func demoBackend(t *testing.T) *local.Backend {
 
 // serve starts the ADX API over b on loopback and returns a real azkustodata-backed
 // kusto backend connected to it (anonymous, plain http).
-func serve(t *testing.T, b backend.Backend, opts adx.Options) (*kusto.Backend, *httptest.Server) {
+func serve(t testing.TB, b backend.Backend, opts adx.Options) (*kusto.Backend, *httptest.Server) {
 	t.Helper()
 	srv := httptest.NewServer(adx.NewHandler(b, opts))
 	t.Cleanup(srv.Close)
@@ -65,6 +65,9 @@ func sameTables(t *testing.T, got, want []*table.Table) {
 	}
 	for i := range want {
 		g, w := got[i], want[i]
+		if i > 0 && g.Name != w.Name {
+			t.Errorf("table %d named %q, want %q", i, g.Name, w.Name)
+		}
 		if g.Rows() != w.Rows() || len(g.Columns) != len(w.Columns) {
 			t.Fatalf("table %d: %d rows x %d columns, want %d x %d", i, g.Rows(), len(g.Columns), w.Rows(), len(w.Columns))
 		}
@@ -95,6 +98,8 @@ func TestTypesRoundTrip(t *testing.T) {
 		`print b=true, i=int(2147483647), l=9007199254740993, big=9223372036854775807, neg=-9223372036854775807-1, r=1.5e300, nan=real(nan), inf=real(-inf), m=decimal(79228162514264337593543950335), m2=decimal(-0.0000001), s="héllo \"q\" \n\t<b>", d=datetime(2024-02-29 12:34:56.1234567), d0=datetime(0001-01-01), d9=datetime(9999-12-31 23:59:59.9999999), ts=time(1.02:03:04.5000001), tneg=-time(00:00:01), g=guid(74be27de-1e4e-49d9-b579-fe0b331d3642), dyn=dynamic({"a":[1,2.5,{"b":null,"c":"x\"y"}],"big":9007199254740993,"s":"<&>"}), arr=dynamic([9223372036854775807,"x",true])`,
 		`print b=bool(null), i=int(null), l=long(null), r=real(null), m=decimal(null), d=datetime(null), ts=timespan(null), g=guid(null), dyn=dynamic(null), s=""`,
 		`SecurityEvent | take 50`,
+		`range x from 1 to 5 step 1 | fork (where x > 2) (summarize c=count(), s=make_list(x))`,
+		`let a = range x from 1 to 2 step 1; a; a | extend y = x * 1.5`,
 		`SecurityEvent | summarize n=count(), earliest=min(TimeGenerated) by Computer, EventID | order by n desc, Computer asc, EventID asc`,
 	}
 	for _, q := range queries {
