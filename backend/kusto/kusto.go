@@ -20,8 +20,15 @@ import (
 	"github.com/kqlkernel/kqlkernel/backend/connstr"
 )
 
-// Schemes Kqlmagic accepts for Azure Data Explorer.
-var Schemes = []string{"kusto", "azuredataexplorer", "adx"}
+// IsScheme reports whether a connection-string scheme names Azure Data Explorer, as
+// Kqlmagic spells it: kusto://, azuredataexplorer:// (and adx://).
+func IsScheme(scheme string) bool {
+	switch strings.ToLower(scheme) {
+	case "kusto", "azuredataexplorer", "adx":
+		return true
+	}
+	return false
+}
 
 // Config is one parsed ADX connection. Secrets are connstr.Secret values, which print as
 // "***"; they are revealed only to azidentity or the Authorization header.

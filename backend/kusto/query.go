@@ -321,7 +321,7 @@ func (b *Backend) convertError(ctx context.Context, err error, q string) error {
 	}
 	var he *kerrors.HttpError
 	if errors.As(err, &he) {
-		body := []byte{}
+		var body []byte
 		if m := he.UnmarshalREST(); m != nil {
 			body, _ = json.Marshal(m)
 		} else {

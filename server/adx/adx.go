@@ -136,5 +136,5 @@ func (h *Handler) run(r *http.Request, q *queryRequest) (resp *backend.Response,
 
 var errServerTimeout = errors.New("server timeout (servertimeout)")
 
-// flushWriter buffers a response and flushes it to the client at the end.
+// newWriter buffers a response; the handler flushes it at the end.
 func newWriter(w http.ResponseWriter) *bufio.Writer { return bufio.NewWriterSize(w, 64<<10) }

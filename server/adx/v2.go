@@ -88,7 +88,6 @@ type frameWriter struct {
 	w     *bufio.Writer
 	n     int
 	buf   []byte
-	nl    bool
 	activ string
 }
 
