@@ -147,6 +147,8 @@ func TestDatetimeLiterals(t *testing.T) {
 		"2014-11-08T15:05:02":              nov8,
 		"Sat, 8 Nov 14 10:05:02 EST":       nov8,
 		"Sat, 8 Nov 14 17:05:02 +0200":     nov8,
+		"2014-11-08 10:05:02 EST":          nov8,
+		"2014-11-08T16:05:02+01:00":        nov8,
 		// forms the service reads that the docs do not list (conformance cases)
 		"2025, 6, 14":            time.Date(2025, 6, 14, 0, 0, 0, 0, time.UTC),
 		"2017 - 08 - 01":         time.Date(2017, 8, 1, 0, 0, 0, 0, time.UTC),

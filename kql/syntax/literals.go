@@ -521,6 +521,9 @@ var datetimeLayouts = []string{
 	"Jan 2, 2006",
 }
 
+// isoLayouts are tried first for text shaped like yyyy-mm-dd...
+var isoLayouts = []string{"2006-01-02T15:04:05.9999999Z07:00", "2006-01-02 15:04:05.9999999", "2006-01-02", "2006-01-02T15:04:05.9999999"}
+
 // zoneOffsets are the RFC 822 zone names, in seconds east of UTC.
 var zoneOffsets = map[string]int{
 	"Z": 0, "UT": 0, "UTC": 0, "GMT": 0,
@@ -540,7 +543,9 @@ func ParseDatetime(text string) (time.Time, bool) {
 	if v, ok := commaDate(t); ok {
 		return v, true
 	}
-	t = spacedDashes.ReplaceAllString(t, "$1-$2")
+	if strings.Contains(t, " -") || strings.Contains(t, "- ") {
+		t = spacedDashes.ReplaceAllString(t, "$1-$2")
+	}
 	if t == "" {
 		return time.Time{}, false
 	}
@@ -562,6 +567,14 @@ func ParseDatetime(text string) (time.Time, bool) {
 	}
 	if strings.HasSuffix(t, "z") {
 		t = t[:len(t)-1] + "Z"
+	}
+	// the common ISO forms first, without trying every layout
+	if len(t) >= 10 && t[4] == '-' && t[7] == '-' {
+		for _, l := range isoLayouts {
+			if v, err := time.Parse(l, t); err == nil {
+				return v.UTC().Add(-time.Duration(offset) * time.Second), true
+			}
+		}
 	}
 	if v, ok := tryLayouts(t); ok {
 		return v.Add(-time.Duration(offset) * time.Second), true

@@ -59,9 +59,20 @@ func (p *parser) at(j int) *Token {
 	return &p.buf[j-p.base]
 }
 
-func (p *parser) tok() *Token { return p.at(p.i) }
+// tok is the current token; the common case (already lexed) stays inlinable.
+func (p *parser) tok() *Token {
+	if k := p.i - p.base; k < len(p.buf) && !p.stopped {
+		return &p.buf[k]
+	}
+	return p.at(p.i)
+}
 
-func (p *parser) peek(n int) *Token { return p.at(p.i + n) }
+func (p *parser) peek(n int) *Token {
+	if k := p.i + n - p.base; k < len(p.buf) && !p.stopped {
+		return &p.buf[k]
+	}
+	return p.at(p.i + n)
+}
 
 func (p *parser) next() {
 	if p.tok().Kind == EOF {
@@ -835,7 +846,7 @@ func (p *parser) parseQueryExpr() Expr {
 		if !p.is("|") {
 			return x
 		}
-		pipe = &PipeExpr{Source: x, Ops: []Operator{}}
+		pipe = &PipeExpr{Source: x, Ops: make([]Operator, 0, 4)}
 	}
 	p.parsePipeTail(pipe)
 	pipe.Span = span(p, start)
