@@ -72,6 +72,8 @@ func (q *query) bindSource(sc *scope, op syntax.Operator) (node, error) {
 		return q.bindEvaluate(sc, nil, op, nil)
 	case *syntax.SearchOp:
 		return q.bindSearch(sc, nil, op)
+	case *syntax.FindOp:
+		return q.bindFind(sc, op)
 	}
 	return nil, unsupported(op, fmt.Sprintf("'%s' as a source", op.OpName()))
 }

@@ -13,42 +13,15 @@ import (
 func (q *query) bindSearch(sc *scope, in node, op *syntax.SearchOp) (node, error) {
 	var inputs []node
 	var names []string
-	switch {
-	case in != nil:
+	if in != nil {
 		inputs, names = []node{in}, []string{""}
 		if t, ok := in.(*tableNode); ok {
 			names[0] = t.t.Name
 		}
-	case len(op.Tables) > 0:
-		for _, t := range op.Tables {
-			n, err := q.bindTab(sc, t)
-			if err != nil {
-				return nil, err
-			}
-			inputs = append(inputs, n)
-			names = append(names, unionArgName(t))
-		}
-	default:
-		for _, name := range sortedStrings(sc.allNames()) {
-			sym := sc.lookup(name)
-			switch {
-			case sym == nil:
-			case sym.tab != nil:
-				inputs, names = append(inputs, sym.tab), append(names, name)
-			case sym.lambda != nil && len(sym.lambda.Params) == 0 && sym.lambda.Body != nil && sym.lambda.Body.Result != nil && q.isTabular(sym.lamScope, sym.lambda.Body.Result):
-				n, err := q.callTabLambda(sc, sym, nil, op)
-				if err != nil {
-					return nil, err
-				}
-				inputs, names = append(inputs, n), append(names, name)
-			}
-		}
-		for _, name := range q.db.TableNames() {
-			if sc.lookup(name) != nil {
-				continue
-			}
-			t, _ := q.db.Table(name)
-			inputs, names = append(inputs, &tableNode{t: t}), append(names, name)
+	} else {
+		var err error
+		if inputs, names, err = q.searchSources(sc, op.Tables, op); err != nil {
+			return nil, err
 		}
 	}
 	var kept []node
@@ -69,6 +42,46 @@ func (q *query) bindSearch(sc *scope, in node, op *syntax.SearchOp) (node, error
 		return nil, firstErr
 	}
 	return unionNode(kept, keptNames, "outer", "$table"), nil
+}
+
+// searchSources are the inputs of search and find: the tables listed, or every table and
+// tabular let in scope, with their withsource names.
+func (q *query) searchSources(sc *scope, tables []syntax.Expr, at syntax.Node) ([]node, []string, error) {
+	var inputs []node
+	var names []string
+	if len(tables) > 0 {
+		for _, t := range tables {
+			n, err := q.bindTab(sc, t)
+			if err != nil {
+				return nil, nil, err
+			}
+			inputs = append(inputs, n)
+			names = append(names, unionArgName(t))
+		}
+		return inputs, names, nil
+	}
+	for _, name := range sortedStrings(sc.allNames()) {
+		sym := sc.lookup(name)
+		switch {
+		case sym == nil:
+		case sym.tab != nil:
+			inputs, names = append(inputs, sym.tab), append(names, name)
+		case sym.lambda != nil && len(sym.lambda.Params) == 0 && sym.lambda.Body != nil && sym.lambda.Body.Result != nil && q.isTabular(sym.lamScope, sym.lambda.Body.Result):
+			n, err := q.callTabLambda(sc, sym, nil, at)
+			if err != nil {
+				return nil, nil, err
+			}
+			inputs, names = append(inputs, n), append(names, name)
+		}
+	}
+	for _, name := range q.db.TableNames() {
+		if sc.lookup(name) != nil {
+			continue
+		}
+		t, _ := q.db.Table(name)
+		inputs, names = append(inputs, &tableNode{t: t}), append(names, name)
+	}
+	return inputs, names, nil
 }
 
 func (q *query) searchPred(sc *scope, sch table.Schema, pred syntax.Expr) (expr, error) {
