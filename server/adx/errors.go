@@ -45,7 +45,7 @@ func badRequest(code, msg string) *apiError {
 }
 
 // appendJSON writes the error object (without the {"error":...} envelope).
-func (e *apiError) appendJSON(b []byte, activity string) []byte {
+func (e *apiError) appendJSON(b []byte, activity string, now time.Time) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, e.Code)
 	b = append(b, `,"message":`...)
@@ -59,7 +59,7 @@ func (e *apiError) appendJSON(b []byte, activity string) []byte {
 	}
 	b = appendString(b, msg)
 	b = append(b, `,"@context":{"timestamp":`...)
-	b = appendString(b, time.Now().UTC().Format("2006-01-02T15:04:05.0000000Z"))
+	b = appendString(b, now.UTC().Format("2006-01-02T15:04:05.0000000Z"))
 	b = append(b, `,"serviceAlias":"KQLKERNEL","machineName":"kqlkernel","processName":"kqlkernel","processId":0,"threadId":0,"clientRequestId":"","activityId":`...)
 	b = appendString(b, activity)
 	b = append(b, `,"subActivityId":`...)
@@ -84,14 +84,14 @@ func (e *apiError) appendJSON(b []byte, activity string) []byte {
 	}
 	if e.Inner != nil {
 		b = append(b, `,"innererror":`...)
-		b = e.Inner.appendJSON(b, activity)
+		b = e.Inner.appendJSON(b, activity, now)
 	}
 	return append(b, '}')
 }
 
 // writeError answers with the error and its status.
 func writeError(w http.ResponseWriter, e *apiError) {
-	b := append([]byte(`{"error":`), e.appendJSON(nil, newActivityID())...)
+	b := append([]byte(`{"error":`), e.appendJSON(nil, newActivityID(), time.Now())...)
 	b = append(b, "}\n"...)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -55,7 +55,7 @@ func FuzzParseRequest(f *testing.F) {
 			t.Fatalf("request %v and error %v", q, e)
 		}
 		if e != nil {
-			b := append([]byte(`{"error":`), e.appendJSON(nil, "x")...)
+			b := append([]byte(`{"error":`), e.appendJSON(nil, "x", time.Time{})...)
 			b = append(b, '}')
 			if !json.Valid(b) || !utf8.Valid(b) {
 				t.Fatalf("invalid error JSON: %s", b)

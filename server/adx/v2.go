@@ -178,7 +178,7 @@ func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.
 		b = strconv.AppendInt(b, int64(rows), 10)
 		if len(errs) > 0 {
 			b = append(b, `,"OneApiErrors":`...)
-			b = appendErrors(b, errs, f.activ)
+			b = appendErrors(b, errs, f.activ, h.opts.Now())
 		}
 		f.buf = append(b, '}')
 		f.frame(f.buf)
@@ -221,7 +221,7 @@ func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.
 			if j > 0 {
 				b = append(b, ',')
 			}
-			payload := string(append([]byte(`{"error":`), p.appendJSON(nil, f.activ)...)) + "}"
+			payload := string(append([]byte(`{"error":`), p.appendJSON(nil, f.activ, now)...)) + "}"
 			b = info(b, 2, "Error", -2133196797, "E_QUERY_RESULT_SET_TOO_LARGE (0x80DA0003)", 4, "QueryInfo", payload)
 		}
 	}
@@ -233,7 +233,7 @@ func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.
 	b = append(b, `,"Cancelled":false`...)
 	if len(problems) > 0 {
 		b = append(b, `,"OneApiErrors":`...)
-		b = appendErrors(b, problems, f.activ)
+		b = appendErrors(b, problems, f.activ, h.opts.Now())
 	}
 	f.buf = append(b, '}')
 	f.frame(f.buf)
@@ -247,14 +247,14 @@ func placement(q *queryRequest) string {
 	return "EndOfDataset"
 }
 
-func appendErrors(b []byte, errs []*apiError, activity string) []byte {
+func appendErrors(b []byte, errs []*apiError, activity string, now time.Time) []byte {
 	b = append(b, '[')
 	for i, e := range errs {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"error":`...)
-		b = e.appendJSON(b, activity)
+		b = e.appendJSON(b, activity, now)
 		b = append(b, '}')
 	}
 	return append(b, ']')
