@@ -210,7 +210,8 @@ func (in *Interpreter) noteConnection(b *kernel.Bundle, c *connection) {
 		b.Data["text/plain"] = s + "\n" + note
 	}
 	if s, ok := b.Data["text/html"].(string); ok {
-		b.Data["text/html"] = s + `<div style="font-size:12px;opacity:.6;margin:2px 0">` + htmlEscape(note) + `</div>`
+		// the classes keep Notebook 6's MathJax off the note, as render does for its HTML
+		b.Data["text/html"] = s + `<div class="tex2jax_ignore mathjax_ignore" style="font-size:12px;opacity:.6;margin:2px 0">` + htmlEscape(note) + `</div>`
 	}
 }
 

@@ -20,6 +20,12 @@ type Bundle struct {
 	Metadata map[string]any
 }
 
+// noMath is the class attribute of every top-level element render emits. Notebook 6 and
+// nbconvert HTML pages typeset $...$ in HTML outputs as TeX with MathJax 2, so
+// SecurityAlert's Entities (`[{"$id":"2",...},{"$id":"3"...`) came out as formulas;
+// tex2jax_ignore opts out there, mathjax_ignore in pages that use MathJax 3.
+const noMath = ` class="tex2jax_ignore mathjax_ignore"`
+
 func newBundle() Bundle {
 	return Bundle{Data: map[string]any{}, Metadata: map[string]any{}}
 }

@@ -65,9 +65,9 @@ func StatusLine(s Status) Bundle {
 	head, warnings := s.lines()
 	b := newBundle()
 	var h strings.Builder
-	h.WriteString(`<div style="` + styleStatus + `">` + html.EscapeString(head) + `</div>`)
+	h.WriteString(`<div` + noMath + ` style="` + styleStatus + `">` + html.EscapeString(head) + `</div>`)
 	for _, w := range warnings {
-		h.WriteString(`<div style="` + styleWarning + `">` + html.EscapeString(w) + `</div>`)
+		h.WriteString(`<div` + noMath + ` style="` + styleWarning + `">` + html.EscapeString(w) + `</div>`)
 	}
 	b.Data[MIMEHTML] = h.String()
 	b.Data[MIMEText] = strings.Join(append([]string{head}, warnings...), "\n")
@@ -79,7 +79,7 @@ func StatusLine(s Status) Bundle {
 func Error(title, message string) Bundle {
 	b := newBundle()
 	var h strings.Builder
-	h.WriteString(`<div style="` + styleError + `">`)
+	h.WriteString(`<div` + noMath + ` style="` + styleError + `">`)
 	if title != "" {
 		h.WriteString(`<div style="font-weight:600;color:#d13438">` + html.EscapeString(title) + `</div>`)
 	}
@@ -96,7 +96,7 @@ func Error(title, message string) Bundle {
 // Warning renders one warning note.
 func Warning(message string) Bundle {
 	b := newBundle()
-	b.Data[MIMEHTML] = `<div style="` + styleWarning + `">` + html.EscapeString(message) + `</div>`
+	b.Data[MIMEHTML] = `<div` + noMath + ` style="` + styleWarning + `">` + html.EscapeString(message) + `</div>`
 	b.Data[MIMEText] = message
 	return b
 }

@@ -48,7 +48,7 @@ func Tables(tables []*table.Table, opts TableOptions) Bundle {
 	named := opts.ShowNames || len(tables) > 1
 	var h, p strings.Builder
 	if len(tables) == 0 {
-		h.WriteString(`<div style="font-style:italic;opacity:.75">no tables</div>`)
+		h.WriteString(`<div` + noMath + ` style="font-style:italic;opacity:.75">no tables</div>`)
 		p.WriteString("(no tables)")
 	}
 	for i, t := range tables {
@@ -222,7 +222,7 @@ const (
 )
 
 func (g *grid) writeHTML(w *strings.Builder, named bool) {
-	w.WriteString(`<div style="` + styleWrap + `">`)
+	w.WriteString(`<div` + noMath + ` style="` + styleWrap + `">`)
 	w.WriteString(`<table style="` + styleTable + `">`)
 	if named {
 		w.WriteString(`<caption style="` + styleCaption + `">`)

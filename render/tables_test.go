@@ -245,3 +245,29 @@ func TestMultiLineCells(t *testing.T) {
 		t.Errorf("text/plain has %d lines:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
 }
+
+// TestNoMathTypesetting: Notebook 6 and nbconvert pages typeset $...$ in HTML outputs as
+// TeX (MathJax 2), which turned `[{"$id":"2",...},{"$id":"3",...}]` into a formula. Every
+// top-level element render emits opts out with both MathJax versions' ignore classes.
+func TestNoMathTypesetting(t *testing.T) {
+	tb := mustTable(t, "T", table.Schema{{Name: "$cost$", Type: table.TypeString}}, []any{`[{"$id":"2"},{"$id":"3"}]`})
+	for name, h := range map[string]string{
+		"table":     Tables([]*table.Table{tb}, TableOptions{}).HTML(),
+		"no tables": Tables(nil, TableOptions{}).HTML(),
+		"status":    StatusLine(Status{Truncated: true, Warnings: []string{"$x$"}}).HTML(),
+		"error":     Error("$a$", "$b$").HTML(),
+		"warning":   Warning("$a$").HTML(),
+	} {
+		depth := 0
+		for _, tag := range regexp.MustCompile(`<(/?)([a-z]+)[^>]*>`).FindAllStringSubmatch(h, -1) {
+			if tag[1] == "/" {
+				depth--
+				continue
+			}
+			if depth == 0 && (!strings.Contains(tag[0], "tex2jax_ignore") || !strings.Contains(tag[0], "mathjax_ignore")) {
+				t.Errorf("%s: %s does not opt out of MathJax", name, tag[0])
+			}
+			depth++
+		}
+	}
+}

@@ -26,7 +26,7 @@ var xssPayloads = []string{
 
 // allowedTag is every tag render emits, with only the attributes it emits, values
 // double-quoted and free of markup. Anything a payload smuggles in fails it.
-var allowedTag = regexp.MustCompile(`^</?(div|table|caption|thead|tbody|tr|th|td|span|pre)((\s+(style|title|colspan)="[^"<>]*")*)>$`)
+var allowedTag = regexp.MustCompile(`^</?(div|table|caption|thead|tbody|tr|th|td|span|pre)((\s+(style|title|colspan)="[^"<>]*"|` + noMath + `)*)>$`)
 
 // markupError reports a tag render did not mean to emit. Escaped text cannot hold '<',
 // '>' or '"', so any markup a payload smuggles in shows up as a tag that fails allowedTag.
