@@ -985,7 +985,7 @@ func (p *parser) parseExpr() Expr {
 		return &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
 	}
 	defer p.leave()
-	x := p.parseOr()
+	x := p.parseBinary(1)
 	// `a : b` (search's column:value) is an expression anywhere to the official parser
 	// (the binder rejects most uses); it does not chain.
 	if t := p.tok(); t.Kind == PUNCT && t.Text == ":" {
@@ -999,24 +999,74 @@ func (p *parser) binary(op string, opPos int, x, y Expr) Expr {
 	return p.newBinaryExpr(BinaryExpr{Span: Span{x.Pos(), y.End()}, Op: op, OpPos: opPos, X: x, Y: y})
 }
 
-func (p *parser) parseOr() Expr {
-	x := p.parseAnd()
-	for p.is("or") {
-		pos := p.tok().Pos
-		p.next()
-		x = p.binary("or", pos, x, p.parseAnd())
+// Binary operators are parsed by precedence climbing (one loop instead of a function
+// per level): 1 or, 2 and, 3 comparisons and string operators, 4 relational, 5 + -,
+// 6 * / %. Comparisons (levels 3 and 4) do not chain in Kusto: `a == b == c` is an
+// error.
+func (p *parser) parseOr() Expr { return p.parseBinary(1) }
+
+func (p *parser) parseAdd() Expr { return p.parseBinary(5) }
+
+func (p *parser) binPrec(t *Token) int {
+	switch t.Kind {
+	case PUNCT:
+		switch t.Text {
+		case "*", "/", "%":
+			return 6
+		case "+", "-":
+			return 5
+		case "<", "<=", ">", ">=":
+			return 4
+		case "==", "!=", "<>", "=~", "!~":
+			return 3
+		}
+	case IDENT:
+		switch t.Text {
+		case "or":
+			return 1
+		case "and":
+			return 2
+		case "in", "!in", "in~", "!in~", "between", "!between", "has_any", "has_all":
+			return 3
+		case "matches":
+			if p.isAt(1, "regex") {
+				return 3
+			}
+			return 0
+		}
+		if t.is(wStringOp) {
+			return 3
+		}
 	}
-	return x
+	return 0
 }
 
-func (p *parser) parseAnd() Expr {
-	x := p.parseCompare()
-	for p.is("and") {
-		pos := p.tok().Pos
-		p.next()
-		x = p.binary("and", pos, x, p.parseCompare())
+func (p *parser) parseBinary(minPrec int) Expr {
+	x := p.parseUnary()
+	cmp, rel := false, false
+	for {
+		t := p.tok()
+		prec := p.binPrec(t)
+		if prec == 0 || prec < minPrec {
+			return x
+		}
+		if prec == 3 && cmp || prec == 4 && (rel || cmp) {
+			p.errorAt(t.Pos, t.End-t.Pos, "comparisons do not chain: unexpected "+describe(t), "combine comparisons with 'and' / 'or'")
+			return x
+		}
+		switch prec {
+		case 3:
+			x = p.parseComparison(t, x)
+			cmp = true
+		case 4:
+			p.next()
+			x = p.binary(t.Text, t.Pos, x, p.parseBinary(5))
+			rel = true
+		default:
+			p.next()
+			x = p.binary(t.Text, t.Pos, x, p.parseBinary(prec+1))
+		}
 	}
-	return x
 }
 
 // stringOps are the binary string operators (all at equality precedence).
@@ -1035,79 +1085,53 @@ var stringOps = func() map[string]bool {
 	return m
 }()
 
-func isEqualityOp(s string) bool {
-	switch s {
-	case "==", "!=", "<>", "=~", "!~":
-		return true
-	}
-	return false
-}
-
-func isRelOp(s string) bool {
-	switch s {
-	case "<", "<=", ">", ">=":
-		return true
-	}
-	return false
-}
-
-// parseCompare parses one comparison: Kusto's comparisons do not chain (`a == b == c`
-// is an error), so at most one operator is taken here.
-func (p *parser) parseCompare() Expr {
-	x := p.parseRel()
-	for once := true; once; once = false {
-		t := p.tok()
-		pos := t.Pos
-		switch {
-		case t.Kind == PUNCT && isEqualityOp(t.Text):
-			p.next()
-			x = p.binary(t.Text, pos, x, p.parseRel())
-		case t.Kind == IDENT && (t.Text == "has_any" || t.Text == "has_all"):
-			p.next()
-			x = p.binary(t.Text, pos, x, p.parseListOperand())
-		case t.Kind == IDENT && t.is(wStringOp):
-			p.next()
-			x = p.binary(t.Text, pos, x, p.parseRel())
-		case t.Kind == IDENT && t.Text == "matches" && p.isAt(1, "regex"):
-			p.next()
-			p.next()
-			x = p.binary("matches regex", pos, x, p.parseRel())
-		case t.Kind == IDENT && (t.Text == "in" || t.Text == "!in" || t.Text == "in~" || t.Text == "!in~"):
-			p.next()
-			in := &InExpr{Op: t.Text, X: x}
-			if l, ok := p.parseListOperand().(*ListExpr); ok {
-				in.List = l.Elems
-			} else {
-				in.List = []Expr{}
-			}
-			in.Span = span(p, x.Pos())
-			x = in
-		case t.Kind == IDENT && (t.Text == "between" || t.Text == "!between"):
-			p.next()
-			b := &BetweenExpr{Not: t.Text == "!between", X: x}
-			open := p.tok().Pos
-			if p.expect("(") >= 0 {
-				b.Lo = p.parseExpr()
-				if p.expect("..") >= 0 {
-					b.Hi = p.parseExpr()
-				} else {
-					b.Hi = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
-				}
-				p.expectClose(")", open, "(")
-			} else {
-				b.Lo = &BadExpr{Span{open, open}}
-				b.Hi = b.Lo
-			}
-			b.Span = span(p, x.Pos())
-			x = b
+// parseComparison parses the operator t (at the cursor) and the right side of a
+// comparison or string operator whose left side is x.
+func (p *parser) parseComparison(t *Token, x Expr) Expr {
+	pos := t.Pos
+	switch {
+	case t.Kind == PUNCT:
+		p.next()
+		return p.binary(t.Text, pos, x, p.parseBinary(4))
+	case t.Text == "has_any" || t.Text == "has_all":
+		p.next()
+		return p.binary(t.Text, pos, x, p.parseListOperand())
+	case t.Text == "matches":
+		p.next()
+		p.next()
+		return p.binary("matches regex", pos, x, p.parseBinary(4))
+	case t.Text == "in" || t.Text == "!in" || t.Text == "in~" || t.Text == "!in~":
+		p.next()
+		in := &InExpr{Op: t.Text, X: x}
+		if l, ok := p.parseListOperand().(*ListExpr); ok {
+			in.List = l.Elems
+		} else {
+			in.List = []Expr{}
 		}
-	}
-	if t := p.tok(); t.Kind == PUNCT && (isEqualityOp(t.Text) || isRelOp(t.Text)) || t.Kind == IDENT && (t.is(wStringOp) || t.Text == "in" || t.Text == "!in" || t.Text == "between") {
-		if _, isCmp := x.(*BinaryExpr); isCmp {
-			p.errorAt(t.Pos, t.End-t.Pos, "comparisons do not chain: unexpected "+describe(t), "combine comparisons with 'and' / 'or'")
+		in.Span = span(p, x.Pos())
+		return in
+	case t.Text == "between" || t.Text == "!between":
+		p.next()
+		b := &BetweenExpr{Not: t.Text == "!between", X: x}
+		open := p.tok().Pos
+		if p.expect("(") >= 0 {
+			b.Lo = p.parseExpr()
+			if p.expect("..") >= 0 {
+				b.Hi = p.parseExpr()
+			} else {
+				b.Hi = &BadExpr{Span{p.tok().Pos, p.tok().Pos}}
+			}
+			p.expectClose(")", open, "(")
+		} else {
+			b.Lo = &BadExpr{Span{open, open}}
+			b.Hi = b.Lo
 		}
+		b.Span = span(p, x.Pos())
+		return b
 	}
-	return x
+	// string operators: has, !contains_cs, ...
+	p.next()
+	return p.binary(t.Text, pos, x, p.parseBinary(4))
 }
 
 // parseListOperand parses the right side of in/has_any: `(a, b, ...)` (elements may be
@@ -1127,41 +1151,6 @@ func (p *parser) parseListOperand() Expr {
 	p.expectClose(")", open, "(")
 	l.Span = span(p, open)
 	return l
-}
-
-func (p *parser) parseRel() Expr {
-	x := p.parseAdd()
-	if t := p.tok(); t.Kind == PUNCT && isRelOp(t.Text) {
-		p.next()
-		x = p.binary(t.Text, t.Pos, x, p.parseAdd())
-	}
-	return x
-}
-
-func (p *parser) parseAdd() Expr {
-	x := p.parseMul()
-	for {
-		t := p.tok()
-		if t.Kind == PUNCT && (t.Text == "+" || t.Text == "-") {
-			p.next()
-			x = p.binary(t.Text, t.Pos, x, p.parseMul())
-			continue
-		}
-		return x
-	}
-}
-
-func (p *parser) parseMul() Expr {
-	x := p.parseUnary()
-	for {
-		t := p.tok()
-		if t.Kind == PUNCT && (t.Text == "*" || t.Text == "/" || t.Text == "%") {
-			p.next()
-			x = p.binary(t.Text, t.Pos, x, p.parseUnary())
-			continue
-		}
-		return x
-	}
 }
 
 func (p *parser) parseUnary() Expr {
