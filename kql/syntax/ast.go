@@ -447,7 +447,8 @@ type ProjectKeepOp struct {
 }
 
 // ProjectRenameOp is `project-rename New = Old, ...` (each Column has one Name and an
-// *Ident X).
+// *Ident X; X is a *BadExpr for `project-rename a` without `= old`, which the official
+// parser lets pass).
 type ProjectRenameOp struct {
 	Span
 	Cols []*Column
