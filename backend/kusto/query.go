@@ -43,6 +43,9 @@ func (b *Backend) Query(ctx context.Context, req backend.Request) (*backend.Resp
 	}
 	// Kusto's own clients' convention: user text is the statement, unescaped (AddUnsafe).
 	stmt := kql.New("").AddUnsafe(req.Query)
+	if isCommand(req.Query) {
+		return b.command(ctx, stmt, req.Query, opts)
+	}
 	ds, err := b.client.IterativeQuery(ctx, b.cfg.Database, stmt, opts...)
 	if err != nil {
 		return nil, b.convertError(ctx, err, req.Query)
@@ -380,4 +383,65 @@ func oneAPIErrors(err error, q string) []*Error {
 	}
 	walk(err)
 	return out
+}
+
+// isCommand reports whether text is a control command (`.show tables`), which the service
+// answers only on its v1 management endpoint.
+func isCommand(text string) bool {
+	for {
+		text = strings.TrimLeft(text, " \t\r\n")
+		if !strings.HasPrefix(text, "//") {
+			break
+		}
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			return false
+		}
+		text = text[i+1:]
+	}
+	return strings.HasPrefix(text, ".")
+}
+
+// command runs a control command through the management endpoint.
+func (b *Backend) command(ctx context.Context, stmt azkustodata.Statement, text string, opts []azkustodata.QueryOption) (*backend.Response, error) {
+	ds, err := b.client.Mgmt(ctx, b.cfg.Database, stmt, opts...)
+	if err != nil {
+		return nil, b.convertError(ctx, err, text)
+	}
+	resp := &backend.Response{Tables: []*table.Table{}}
+	for i, qt := range ds.Tables() {
+		cols := qt.Columns()
+		schema := make(table.Schema, len(cols))
+		for j, c := range cols {
+			typ, ok := table.ParseType(string(c.Type()))
+			if !ok {
+				typ = table.TypeDynamic
+			}
+			schema[j] = table.ColumnSchema{Name: c.Name(), Type: typ}
+		}
+		name := "PrimaryResult"
+		if i > 0 {
+			name = fmt.Sprintf("Table_%d", i)
+		}
+		t := table.New(name, schema)
+		row := make([]any, len(cols))
+		for _, r := range qt.Rows() {
+			vals := r.Values()
+			for j := range row {
+				row[j] = nil
+				if j < len(vals) {
+					x, err := convert(vals[j], schema[j].Type)
+					if err != nil {
+						return nil, fmt.Errorf("kusto: column %s: %w", schema[j].Name, err)
+					}
+					row[j] = x
+				}
+			}
+			if err := t.AppendRow(row...); err != nil {
+				return nil, fmt.Errorf("kusto: %w", err)
+			}
+		}
+		resp.Tables = append(resp.Tables, t)
+	}
+	return resp, nil
 }

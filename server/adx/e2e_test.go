@@ -309,3 +309,28 @@ func TestAPIKeyOverTLS(t *testing.T) {
 		t.Fatalf("token over http: %v", err)
 	}
 }
+
+// A control command typed in a cell goes to the management endpoint.
+func TestCommandFromQuery(t *testing.T) {
+	kb, _ := serve(t, demoBackend(t), adx.Options{})
+	resp, err := kb.Query(context.Background(), backend.Request{Query: "// tables\n.show tables"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := resp.Tables[0]
+	if tb.Rows() < 10 || tb.Columns[0].Name != "TableName" || tb.Columns[0].Type != table.TypeString {
+		t.Fatalf("%d rows, columns %+v", tb.Rows(), tb.Schema())
+	}
+	found := false
+	for r := 0; r < tb.Rows(); r++ {
+		found = found || tb.Columns[0].Data.At(r) == "SecurityEvent"
+	}
+	if !found {
+		t.Fatal("no SecurityEvent in .show tables")
+	}
+	_, err = kb.Query(context.Background(), backend.Request{Query: ".drop table SecurityEvent"})
+	var ke *kusto.Error
+	if !errors.As(err, &ke) || ke.StatusCode != 400 {
+		t.Fatalf(".drop: %v", err)
+	}
+}

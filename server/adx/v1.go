@@ -19,7 +19,7 @@ func (h *Handler) queryV1(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	if strings.HasPrefix(strings.TrimSpace(q.CSL), ".") {
+	if strings.HasPrefix(skipComments(q.CSL), ".") {
 		h.mgmt2(w, r, q)
 		return
 	}
@@ -136,7 +136,7 @@ var (
 )
 
 func (h *Handler) mgmt2(w http.ResponseWriter, r *http.Request, q *queryRequest) {
-	cmd := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(q.CSL), ";"))
+	cmd := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(skipComments(q.CSL)), ";"))
 	cmd = strings.Join(strings.Fields(cmd), " ")
 	db := h.opts.Database
 	var t *table.Table
@@ -300,4 +300,19 @@ func parseParams(s string) []schemaParam {
 		out = append(out, schemaParam{strings.TrimSpace(name), dotnet, typ, def})
 	}
 	return out
+}
+
+// skipComments drops leading white space and // comment lines.
+func skipComments(text string) string {
+	for {
+		text = strings.TrimLeft(text, " \t\r\n")
+		if !strings.HasPrefix(text, "//") {
+			return text
+		}
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			return ""
+		}
+		text = text[i+1:]
+	}
 }

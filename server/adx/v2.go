@@ -21,7 +21,7 @@ func (h *Handler) queryV2(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	if strings.HasPrefix(strings.TrimSpace(q.CSL), ".") {
+	if strings.HasPrefix(skipComments(q.CSL), ".") {
 		// As the service: commands go to /v1/rest/mgmt.
 		writeError(w, badRequest("General_BadRequest", "Control commands (starting with a dot '.') do not support api_version=v2: send them to /v1/rest/mgmt"))
 		return
