@@ -143,13 +143,23 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 // Close releases idle connections.
 func (b *Backend) Close() error { return b.client.Close() }
 
-// Describe names the connection without secrets: "alias@kusto (cluster/database)".
+// Describe names the connection as Kqlmagic does, "database@cluster" ("Samples@help"),
+// with the URL when the cluster is not a *.kusto.windows.net name.
 func (b *Backend) Describe() string {
 	name := b.cfg.Alias
 	if name == "" {
 		name = b.cfg.Database
 	}
-	return name + "@kusto (" + redactURL(b.cluster) + "/" + b.cfg.Database + ")"
+	u, err := url.Parse(b.cluster)
+	if err != nil {
+		return name + "@kusto"
+	}
+	host := u.Hostname()
+	if short, ok := strings.CutSuffix(host, ".kusto.windows.net"); ok {
+		short, _, _ = strings.Cut(short, ".")
+		return name + "@" + short
+	}
+	return name + "@" + host + " (" + redactURL(b.cluster) + ")"
 }
 
 // ClusterURL turns what a connection string names into the cluster's URL: a bare name

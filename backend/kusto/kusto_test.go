@@ -53,7 +53,7 @@ func TestConfigFromConn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := b.Describe(); d != "Samples@kusto (https://help.kusto.windows.net/Samples)" {
+	if d := b.Describe(); d != "Samples@help" {
 		t.Fatalf("describe: %q", d)
 	}
 }
