@@ -145,7 +145,7 @@ func TestMgmtCommands(t *testing.T) {
 // Two hops: the ADX API over a kusto backend over the ADX API over the engine. The service's
 // errors pass through with their position; rows and types too.
 func TestProxyChain(t *testing.T) {
-	inner, _ := serve(t, demoBackend(t), adx.Options{})
+	inner, _ := serve(t, demoBackend(t), adx.Options{MaxRows: 3})
 	outer, _ := serve(t, inner, adx.Options{})
 	q := "print x = 1\n| extend y = nope"
 	_, err := outer.Query(context.Background(), backend.Request{Query: q})
@@ -156,6 +156,11 @@ func TestProxyChain(t *testing.T) {
 	resp, err := outer.Query(context.Background(), backend.Request{Query: "print l=9223372036854775807, d=dynamic({'a':[1]})"})
 	if err != nil || resp.Tables[0].Columns[0].Data.At(0) != int64(9223372036854775807) {
 		t.Fatalf("rows: %v", err)
+	}
+	// A partial result stays partial: the rows and the inner service's error.
+	resp, err = outer.Query(context.Background(), backend.Request{Query: "range x from 1 to 9 step 1"})
+	if err != nil || resp.Tables[0].Rows() != 3 || !errors.As(resp.Partial, &ke) || ke.Code != "LimitsExceeded" || !strings.Contains(ke.Error(), "E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Fatalf("partial through two hops: %v %+v", err, resp.Partial)
 	}
 }
 
