@@ -21,11 +21,13 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/table"
 )
 
 // Options configure a Handler.
@@ -45,6 +47,9 @@ type Options struct {
 	DefaultTimeout, MaxTimeout time.Duration
 	// Now returns the time for QueryCompletionInformation rows; nil = time.Now.
 	Now func() time.Time
+	// Log, when set, gets one line a request: method, path, status, rows, duration (never
+	// the query text or a header).
+	Log *log.Logger
 }
 
 // Handler serves the ADX REST API.
@@ -82,13 +87,52 @@ func NewHandler(b backend.Backend, opts Options) http.Handler {
 
 // ServeHTTP checks the key (except for the public cloud metadata) and dispatches.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	start := time.Now()
 	if h.opts.APIKey != "" && r.URL.Path != "/v1/rest/auth/metadata" {
 		if e := h.authenticate(r); e != nil {
-			writeError(w, e)
+			writeError(rec, e)
+			h.log(r, rec, start)
 			return
 		}
 	}
-	h.mux.ServeHTTP(w, r)
+	h.mux.ServeHTTP(rec, r)
+	if r.Context().Err() != nil {
+		rec.status, rec.note = 499, " (client closed the request)"
+	}
+	h.log(r, rec, start)
+}
+
+func (h *Handler) log(r *http.Request, rec *recorder, start time.Time) {
+	if h.opts.Log != nil {
+		h.opts.Log.Printf("%s %s %d%s %s", r.Method, r.URL.Path, rec.status, rec.note, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// recorder keeps the status (and a note such as the row count) for the log line.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	note   string
+}
+
+// Unwrap lets http.ResponseController reach the connection (flush, deadlines).
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// noteRows records the number of rows answered, for the log line.
+func noteRows(w http.ResponseWriter, tables []*table.Table) {
+	if rec, ok := w.(*recorder); ok {
+		n := 0
+		for _, t := range tables {
+			n += t.Rows()
+		}
+		rec.note = fmt.Sprintf(" %d rows", n)
+	}
 }
 
 func (h *Handler) authenticate(r *http.Request) *apiError {

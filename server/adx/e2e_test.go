@@ -1,9 +1,11 @@
 package adx_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -204,6 +206,18 @@ func TestRender(t *testing.T) {
 	resp, err = kb.Query(context.Background(), backend.Request{Query: `print 1`})
 	if err != nil || resp.Render != nil {
 		t.Fatalf("no render: %v %+v", err, resp.Render)
+	}
+}
+
+// The log has one line a request and never the query text or the key.
+func TestLog(t *testing.T) {
+	var buf bytes.Buffer
+	kb, _ := serve(t, demoBackend(t), adx.Options{Log: log.New(&buf, "", 0)})
+	if _, err := kb.Query(context.Background(), backend.Request{Query: "range secretish from 1 to 4 step 1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); !strings.Contains(got, "POST /v2/rest/query 200 4 rows") || strings.Contains(got, "secretish") {
+		t.Fatalf("log: %q", got)
 	}
 }
 

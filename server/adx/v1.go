@@ -32,6 +32,7 @@ func (h *Handler) queryV1(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tables, problems := h.limit(resp, q)
+	noteRows(w, tables)
 	writeV1(w, tables, resp.Render, problems)
 }
 

@@ -35,6 +35,7 @@ func (h *Handler) queryV2(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tables, problems := h.limit(resp, q)
+	noteRows(w, tables)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
