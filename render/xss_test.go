@@ -115,6 +115,8 @@ func FuzzTablesEscape(f *testing.F) {
 		f.Add(p, p, p)
 	}
 	f.Add("a\"b", "<", "&amp;")
+	f.Add("[\r\n  {\r\n    \"$id\": \"</td><script>alert(1)</script>\"\r\n  }\r\n]", "Entities", "SecurityAlert") // pretty JSON, shown compact
+	f.Add("line 1\n<b>2</b>\n3\n4", "Trace", "T")                                                                 // more lines than shown
 	f.Fuzz(func(t *testing.T, value, column, name string) {
 		tb := table.New(name, table.Schema{{Name: column, Type: table.TypeString}, {Name: "d", Type: table.TypeDynamic}})
 		if err := tb.AppendRow(value, map[string]any{column: value}); err != nil {
