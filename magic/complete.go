@@ -289,7 +289,7 @@ func (in *Interpreter) connectionNames() []string {
 	for _, c := range in.conns {
 		out = append(out, c.conn.Name())
 	}
-	return append(out, "loganalytics://", "local://demo")
+	return append(out, "loganalytics://", "kusto://", "local://demo")
 }
 
 func optionWords() []string {

@@ -27,6 +27,9 @@ var helpTopics = map[string]string{
   %kql loganalytics://default;workspace='ID'                           DefaultAzureCredential
   %kql loganalytics://workload_identity;workspace='ID'
   %kql loganalytics://anonymous;workspace='ID';endpoint='http://127.0.0.1:8000/v1'
+  %kql kusto://code;cluster='help';database='Samples'                 Azure Data Explorer
+  %kql kusto://tenant='T';clientid='C';clientsecret='S';cluster='URL';database='DB'
+  %kql kusto://anonymous;cluster='http://127.0.0.1:8000';database='demo'   (kqlkernel serve)
   cloud='china'|'usgovernment' for sovereign clouds; endpoint='URL' for private link or kqlkernel serve.
   %kql local://demo, %kql local://DIR                                  the embedded engine
   Values may be $ENV_VAR references, so secrets stay out of the notebook.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kqlkernel/kqlkernel/backend"
 	"github.com/kqlkernel/kqlkernel/backend/connstr"
+	"github.com/kqlkernel/kqlkernel/backend/kusto"
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/kernel"
@@ -443,6 +444,11 @@ func (in *Interpreter) connect(ref string) (*connection, error) {
 			}
 		}
 		be, err = connectFn(conn, in.prompt)
+		if err != nil {
+			return nil, fmt.Errorf("connecting %s: %s", conn.Name(), conn.Scrub(err.Error()))
+		}
+	case connstr.SchemeKusto:
+		be, err = kusto.New(conn, kusto.Options{Prompt: in.prompt})
 		if err != nil {
 			return nil, fmt.Errorf("connecting %s: %s", conn.Name(), conn.Scrub(err.Error()))
 		}

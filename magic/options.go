@@ -504,7 +504,8 @@ func isAliasRef(t string) bool {
 	case "loganalytics", "local":
 		return !strings.ContainsAny(a, "|'\"() ")
 	}
-	return false
+	// Azure Data Explorer connections are named alias@cluster ("Samples@help").
+	return !strings.ContainsAny(a, "|'\"() ") && !strings.ContainsAny(scheme, "|'\"() ;=")
 }
 
 func saveFormat(name string) string {

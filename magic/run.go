@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/backend/kusto"
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/engine"
@@ -307,8 +308,9 @@ func (in *Interpreter) queryError(err error, p prepared) error {
 		return &kernel.ExecError{Name: name, Value: in.scrub(firstLine(text)), Traceback: strings.Split(in.scrub(text), "\n")}
 	}
 	var le *loganalytics.Error
-	if errors.As(err, &le) {
-		text := in.describeError(le, p)
+	var ke *kusto.Error
+	if errors.As(err, &le) || errors.As(err, &ke) {
+		text := in.describeError(err, p)
 		return &kernel.ExecError{Name: "ServiceError", Value: in.scrub(firstLine(text)), Traceback: strings.Split(in.scrub(text), "\n")}
 	}
 	msg := in.scrub(err.Error())
@@ -320,7 +322,13 @@ func (in *Interpreter) queryError(err error, p prepared) error {
 func (in *Interpreter) describeError(err error, p prepared) string {
 	var le *loganalytics.Error
 	if !errors.As(err, &le) {
-		return in.scrub(err.Error())
+		var ke *kusto.Error
+		if !errors.As(err, &ke) {
+			return in.scrub(err.Error())
+		}
+		// Both services describe errors the same way.
+		le = &loganalytics.Error{Code: ke.Code, Message: ke.Message, InnerCode: ke.InnerCode,
+			InnerMessage: ke.InnerMessage, Line: ke.Line, Pos: ke.Pos, Offset: ke.Offset}
 	}
 	head := le.Code
 	if le.Message != "" {

@@ -58,12 +58,15 @@ const (
 	AuthAnonymous   Auth = "anonymous"
 	AuthDefault     Auth = "default"
 	AuthWorkload    Auth = "workloadidentity"
+	AuthToken       Auth = "token" // a bearer token given as token='...' (Azure Data Explorer)
 )
 
 // Schemes.
 const (
 	SchemeLogAnalytics = "loganalytics"
 	SchemeLocal        = "local"
+	// SchemeKusto is Azure Data Explorer; kusto://, azuredataexplorer:// and adx:// all parse to it.
+	SchemeKusto = "kusto"
 )
 
 // DemoWorkspace is the local workspace used when nothing else is connected.
@@ -71,9 +74,11 @@ const DemoWorkspace = "demo"
 
 // Conn is a parsed connection string.
 type Conn struct {
-	Scheme                string // SchemeLogAnalytics or SchemeLocal
+	Scheme                string // SchemeLogAnalytics, SchemeKusto or SchemeLocal
 	Workspace             string // LA workspace id; local: "demo" or a directory
-	Alias                 string // defaults to Workspace (local: "demo" or the directory's base name)
+	Cluster               string // ADX: "help", a host name or a URL
+	Database              string // ADX database
+	Alias                 string // defaults to Workspace (ADX: Database; local: "demo" or the directory's base name)
 	Auth                  Auth
 	Tenant                string
 	ClientID              string
@@ -85,12 +90,36 @@ type Conn struct {
 	ClientSecret          Secret
 	Password              Secret
 	CertificatePassword   Secret
+	Token                 Secret // ADX: a bearer token
 	Cloud                 string // "", "public", "china", "usgovernment", "germany"
 	Endpoint              string // query API base including /v1; "" means the cloud's default
 }
 
-// Name is how Kqlmagic names a connection: "alias@loganalytics".
-func (c Conn) Name() string { return c.Alias + "@" + c.Scheme }
+// Name is how Kqlmagic names a connection: "alias@loganalytics", and for Azure Data
+// Explorer "alias@cluster" with the cluster's short name ("Samples@help").
+func (c Conn) Name() string {
+	if c.Scheme == SchemeKusto {
+		return c.Alias + "@" + clusterShortName(c.Cluster)
+	}
+	return c.Alias + "@" + c.Scheme
+}
+
+// clusterShortName is the first label of the cluster's host: "help" for
+// https://help.kusto.windows.net, "127" would be ugly for an address, so those keep host:port.
+func clusterShortName(cluster string) string {
+	h := cluster
+	if i := strings.Index(h, "://"); i >= 0 {
+		h = h[i+3:]
+	}
+	h = strings.TrimRight(h, "/")
+	if i := strings.IndexByte(h, '/'); i >= 0 {
+		h = h[:i]
+	}
+	if host := strings.SplitN(h, ":", 2)[0]; strings.Trim(host, "0123456789.") == "" || host == "localhost" {
+		return h
+	}
+	return strings.SplitN(h, ".", 2)[0]
+}
 
 // key describes one connection-string key.
 type key struct {
@@ -110,6 +139,23 @@ var keys = []key{
 	{name: "anonymous", flag: true}, {name: "default", flag: true},
 	{name: "workloadidentity", flag: true},
 	{name: "cloud"}, {name: "endpoint"}, {name: "datasourceurl"}, {name: "dir"},
+	{name: "cluster"}, {name: "datasource"}, {name: "database"}, {name: "token", secret: true},
+}
+
+// serviceOnly are the keys that belong to one service's connection strings only.
+var serviceOnly = map[string]string{
+	"workspace": SchemeLogAnalytics, "endpoint": SchemeLogAnalytics,
+	"cluster": SchemeKusto, "datasource": SchemeKusto, "database": SchemeKusto, "token": SchemeKusto,
+}
+
+// normScheme maps the scheme names Kqlmagic accepts to ours.
+func normScheme(s string) string {
+	switch s := normKey(s); s {
+	case "azuredataexplorer", "adx", SchemeKusto:
+		return SchemeKusto
+	default:
+		return s
+	}
 }
 
 func lookupKey(name string) (key, bool) {
@@ -156,8 +202,8 @@ func IsConnectionString(s string) bool {
 	if i <= 0 {
 		return false
 	}
-	switch normKey(s[:i]) {
-	case SchemeLogAnalytics, SchemeLocal:
+	switch normScheme(s[:i]) {
+	case SchemeLogAnalytics, SchemeLocal, SchemeKusto:
 		return true
 	}
 	return false
@@ -171,15 +217,15 @@ func Parse(s string) (Conn, error) {
 	if i <= 0 {
 		return Conn{}, errors.New("invalid connection string: expected SCHEME://..., e.g. loganalytics://workspace='ID';appkey='KEY' or local://demo")
 	}
-	scheme := normKey(s[:i])
+	scheme := normScheme(s[:i])
 	rest := strings.TrimSpace(s[i+3:])
 	switch scheme {
 	case SchemeLocal:
 		return parseLocal(rest)
-	case SchemeLogAnalytics:
-		return parseLogAnalytics(rest)
+	case SchemeLogAnalytics, SchemeKusto:
+		return parseService(scheme, rest)
 	}
-	return Conn{}, fmt.Errorf("invalid connection string: unknown scheme %q (known: loganalytics, local)", printable(s[:i], 40))
+	return Conn{}, fmt.Errorf("invalid connection string: unknown scheme %q (known: loganalytics, kusto, azuredataexplorer, local)", printable(s[:i], 40))
 }
 
 func parseLocal(rest string) (Conn, error) {
@@ -215,12 +261,14 @@ func parseLocal(rest string) (Conn, error) {
 	return c, nil
 }
 
-func parseLogAnalytics(rest string) (Conn, error) {
+// parseService parses a Log Analytics or Azure Data Explorer connection string: the two
+// share their authentication keys and differ in what names the data.
+func parseService(scheme, rest string) (Conn, error) {
 	pairs, err := splitPairs(rest)
 	if err != nil {
 		return Conn{}, err
 	}
-	c := Conn{Scheme: SchemeLogAnalytics}
+	c := Conn{Scheme: scheme}
 	seen := map[string]bool{}
 	var flags []string
 	for _, p := range pairs {
@@ -228,6 +276,9 @@ func parseLogAnalytics(rest string) (Conn, error) {
 		k, ok := lookupKey(name)
 		if !ok {
 			return Conn{}, fmt.Errorf("invalid connection string: unknown key %q (valid keys: %s)", printable(p.key, 40), strings.Join(ValidKeys(), ", "))
+		}
+		if only, ok := serviceOnly[name]; ok && only != scheme {
+			return Conn{}, fmt.Errorf("invalid connection string: key %q is for %s:// connections, not %s://", name, only, scheme)
 		}
 		if seen[name] {
 			return Conn{}, fmt.Errorf("invalid connection string: key %q given twice", name)
@@ -268,8 +319,21 @@ func parseLogAnalytics(rest string) (Conn, error) {
 				return Conn{}, err
 			}
 			c.Cloud = cl
-		case "endpoint", "datasourceurl":
+		case "endpoint":
 			c.Endpoint = strings.TrimRight(v, "/")
+		case "datasourceurl":
+			// Kqlmagic's data_source_url: the query endpoint of either service.
+			if scheme == SchemeKusto {
+				c.Cluster = strings.TrimRight(v, "/")
+			} else {
+				c.Endpoint = strings.TrimRight(v, "/")
+			}
+		case "cluster", "datasource":
+			c.Cluster = strings.TrimRight(v, "/")
+		case "database":
+			c.Database = v
+		case "token":
+			c.Token = Secret(v)
 		case "dir":
 			return Conn{}, errors.New("invalid connection string: dir= is for local:// connections")
 		case "managedidentity":
@@ -289,14 +353,27 @@ func parseLogAnalytics(rest string) (Conn, error) {
 			flags = append(flags, name)
 		}
 	}
-	if c.Workspace == "" {
-		return Conn{}, errors.New("invalid connection string: workspace='WORKSPACE_ID' is missing")
+	switch scheme {
+	case SchemeKusto:
+		if c.Cluster == "" {
+			return Conn{}, errors.New("invalid connection string: cluster='CLUSTER' is missing (e.g. cluster='help' or cluster='https://NAME.REGION.kusto.windows.net')")
+		}
+		if c.Database == "" {
+			return Conn{}, errors.New("invalid connection string: database='DATABASE' is missing")
+		}
+	default:
+		if c.Workspace == "" {
+			return Conn{}, errors.New("invalid connection string: workspace='WORKSPACE_ID' is missing")
+		}
 	}
 	if err := c.pickAuth(seen, flags); err != nil {
 		return Conn{}, err
 	}
 	if c.Alias == "" {
 		c.Alias = c.Workspace
+		if scheme == SchemeKusto {
+			c.Alias = c.Database
+		}
 	}
 	if c.Endpoint != "" && !strings.HasPrefix(c.Endpoint, "http://") && !strings.HasPrefix(c.Endpoint, "https://") {
 		return Conn{}, fmt.Errorf("invalid connection string: endpoint must start with http:// or https:// (got %q)", printable(c.Endpoint, 80))
@@ -335,6 +412,9 @@ func (c *Conn) pickAuth(seen map[string]bool, flags []string) error {
 	}
 	if seen["password"] {
 		methods = append(methods, AuthUserPass)
+	}
+	if seen["token"] {
+		methods = append(methods, AuthToken)
 	}
 	switch len(methods) {
 	case 0:
@@ -548,7 +628,10 @@ func (c Conn) Masked() string {
 	sec("password", c.Password)
 	add("subscription", c.Subscription)
 	add("workspace", c.Workspace)
+	add("cluster", c.Cluster)
+	add("database", c.Database)
 	sec("appkey", c.AppKey)
+	sec("token", c.Token)
 	add("alias", c.Alias)
 	add("cloud", c.Cloud)
 	add("endpoint", c.Endpoint)
@@ -559,7 +642,7 @@ func (c Conn) Masked() string {
 // from any text that leaves the process (errors from services, logs).
 func (c Conn) Secrets() []string {
 	var out []string
-	for _, s := range []Secret{c.AppKey, c.ClientSecret, c.Password, c.CertificatePassword} {
+	for _, s := range []Secret{c.AppKey, c.ClientSecret, c.Password, c.CertificatePassword, c.Token} {
 		if s != "" {
 			out = append(out, string(s))
 		}

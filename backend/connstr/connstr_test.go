@@ -69,7 +69,7 @@ func TestParseErrors(t *testing.T) {
 		{`loganalytics://workspace='w';code='SECRETKEY'`, `key "code" takes no value`},
 		{`loganalytics://workspace='w';anonymous;cloud='mars'`, "unknown cloud"},
 		{`loganalytics://workspace='w';anonymous;endpoint='ftp://x'`, "endpoint must start with http"},
-		{`kusto://x`, "unknown scheme"},
+		{`mysql://x`, "unknown scheme"},
 		{`SecurityEvent | take 1`, "expected SCHEME://"},
 		{`local://dir='x';appkey='SECRETKEY'`, "unknown key"},
 	}

@@ -49,8 +49,8 @@ type Config struct {
 	Cloud string
 }
 
-// AuthToken sends Config.Token as the bearer token.
-const AuthToken connstr.Auth = "token"
+// AuthToken sends Config.Token as the bearer token (connstr.AuthToken, token='...').
+const AuthToken = connstr.AuthToken
 
 // Options are the session's hooks.
 type Options struct {
@@ -77,9 +77,6 @@ var _ backend.Backend = (*Backend)(nil)
 
 // New builds the backend for a parsed kusto:// connection. It does no network I/O: the
 // token and the schema are fetched on first use and reused for the session.
-//
-// connstr.Conn has no cluster or database field yet: until it does, the cluster comes from
-// Endpoint and the database from Workspace (see /work/notes/kusto-api.md).
 func New(conn connstr.Conn, opts Options) (backend.Backend, error) {
 	return NewFromConfig(ConfigFromConn(conn), opts)
 }
@@ -88,7 +85,7 @@ func New(conn connstr.Conn, opts Options) (backend.Backend, error) {
 // Kqlmagic's ADX appkey='...' is the application's client secret (with tenant and clientid).
 func ConfigFromConn(conn connstr.Conn) Config {
 	cfg := Config{
-		Cluster: conn.Endpoint, Database: conn.Workspace, Alias: conn.Alias, Auth: conn.Auth,
+		Cluster: conn.Cluster, Database: conn.Database, Alias: conn.Alias, Auth: conn.Auth, Token: conn.Token,
 		Tenant: conn.Tenant, ClientID: conn.ClientID, Username: conn.Username,
 		Certificate: conn.Certificate, Subscription: conn.Subscription,
 		ClientSecret: conn.ClientSecret, Password: conn.Password, CertificatePassword: conn.CertificatePassword,

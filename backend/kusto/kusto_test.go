@@ -45,7 +45,7 @@ func TestClusterURL(t *testing.T) {
 }
 
 func TestConfigFromConn(t *testing.T) {
-	cfg := ConfigFromConn(connstr.Conn{Scheme: "kusto", Endpoint: "help", Workspace: "Samples", Auth: connstr.AuthAppKey, Tenant: "t", ClientID: "c", AppKey: "k3y"})
+	cfg := ConfigFromConn(connstr.Conn{Scheme: connstr.SchemeKusto, Cluster: "help", Database: "Samples", Auth: connstr.AuthAppKey, Tenant: "t", ClientID: "c", AppKey: "k3y"})
 	if cfg.Auth != connstr.AuthSecret || cfg.ClientSecret.Reveal() != "k3y" || cfg.Cluster != "help" || cfg.Database != "Samples" {
 		t.Fatalf("%+v", cfg)
 	}

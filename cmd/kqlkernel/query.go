@@ -11,6 +11,7 @@ import (
 
 	"github.com/kqlkernel/kqlkernel/backend"
 	"github.com/kqlkernel/kqlkernel/backend/connstr"
+	"github.com/kqlkernel/kqlkernel/backend/kusto"
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/engine"
@@ -83,6 +84,12 @@ func openBackend(ws, connect string) (backend.Backend, connstr.Conn, error) {
 	case connstr.SchemeLocal:
 		b, err := local.Open(conn.Workspace)
 		return b, conn, err
+	case connstr.SchemeKusto:
+		b, err := kusto.New(conn, kusto.Options{})
+		if err != nil {
+			return nil, conn, errors.New(conn.Scrub(err.Error()))
+		}
+		return b, conn, nil
 	default:
 		b, err := loganalytics.New(conn, loganalytics.Options{})
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/kqlkernel/kqlkernel/backend"
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/server"
+	"github.com/kqlkernel/kqlkernel/server/adx"
 )
 
 // runServe is `kqlkernel serve [--addr 127.0.0.1:8000] [--workspace demo|DIR]
@@ -112,8 +113,14 @@ func runServe(ctx context.Context, args []string) error {
 	if !*quiet {
 		logger = log.New(os.Stderr, "kqlkernel serve: ", log.LstdFlags)
 	}
-	h := server.New(server.Config{Backend: sameData{b}, APIKey: *apiKey, Log: logger})
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(os.Stderr, "kqlkernel serve: ", log.LstdFlags)}
+	// One listener, two APIs: Log Analytics (/v1/workspaces/...) and Azure Data Explorer
+	// (/v1/rest/..., /v2/rest/...); their routes don't overlap.
+	ax := adx.NewHandler(b, adx.Options{APIKey: *apiKey, Database: "demo", Log: logger})
+	mux := http.NewServeMux()
+	mux.Handle("/v1/rest/", ax)
+	mux.Handle("/v2/rest/", ax)
+	mux.Handle("/", server.New(server.Config{Backend: sameData{b}, APIKey: *apiKey, Log: logger}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(os.Stderr, "kqlkernel serve: ", log.LstdFlags)}
 	base := fmt.Sprintf("%s://%s/v1", scheme, net.JoinHostPort(shown, port))
 	fmt.Fprintf(os.Stderr, "kqlkernel serve: listening on %s (workspace %s; auth: %s)\n", base, b.Describe(), authNote(*apiKey))
 	// How to reach it from a notebook; the key itself is never printed.
@@ -122,6 +129,11 @@ func runServe(ctx context.Context, args []string) error {
 		auth = "appkey='<your --api-key>'"
 	}
 	fmt.Fprintf(os.Stderr, "kqlkernel serve: connect with %%kql loganalytics://workspace='DEMO_WORKSPACE';%s;endpoint='%s'\n", auth, base)
+	kauth := "anonymous"
+	if *apiKey != "" {
+		kauth = "token='<your --api-key>'"
+	}
+	fmt.Fprintf(os.Stderr, "kqlkernel serve: or, as Azure Data Explorer, %%kql kusto://%s;cluster='%s://%s';database='demo'\n", kauth, scheme, net.JoinHostPort(shown, port))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
