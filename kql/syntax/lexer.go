@@ -206,11 +206,17 @@ func (lx *lexer) next() Token {
 		if lx.pos < len(src) && src[lx.pos] == '(' && word != "dynamic" && rawLiteralTypes[word] {
 			// Like the official lexer: `datetime(...)` up to the first ')' is one token,
 			// whatever is inside (it is decoded, or reported, by the parser).
-			close := strings.IndexByte(src[lx.pos:], ')')
-			if close < 0 {
-				lx.pos = len(src)
-				return Token{Kind: BAD, Pos: start, End: lx.pos, Text: src[start:], Err: "missing ')' to close '" + word + "('"}
+			// the value ends at the first ')', which must be on the same line
+			close := strings.IndexAny(src[lx.pos+1:], ")\n")
+			if close < 0 || src[lx.pos+1+close] != ')' {
+				end := len(src)
+				if close >= 0 {
+					end = lx.pos + 1 + close
+				}
+				lx.pos = end
+				return Token{Kind: BAD, Pos: start, End: end, Text: src[start:end], Err: "missing ')' to close '" + word + "('"}
 			}
+			close++
 			inner := src[lx.pos+1 : lx.pos+close]
 			lx.pos += close + 1
 			return Token{Kind: TYPED, Pos: start, End: lx.pos, Text: src[start:lx.pos], Val: inner}

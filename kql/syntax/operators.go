@@ -53,6 +53,8 @@ func span(p *parser, start int) Span { return Span{start, max(start, p.prevEnd()
 
 func parseWhere(p *parser, start int, name string) Operator {
 	op := &WhereOp{Keyword: name}
+	// the official parser reads `where kind=x pred` with an option first
+	op.Options = p.parseOptions(map[string]bool{"kind": true}, false)
 	op.Pred = p.parseExpr()
 	// `where a = 1`: accepted by the official parser when the left side is a name or
 	// parenthesised (the binder says to use ==)
@@ -234,6 +236,7 @@ func (p *parser) parseRightTable() Expr {
 	if p.is("(") {
 		open := p.tok().Pos
 		p.next()
+		p.stmtStart = true
 		x := p.parseQueryExpr()
 		p.expectClose(")", open, "(")
 		return &ParenExpr{Span: span(p, open), X: x}

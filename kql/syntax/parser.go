@@ -434,6 +434,9 @@ func (p *parser) parseParamList() []*Param {
 
 func (p *parser) parseParam() *Param {
 	start := p.tok().Pos
+	if t := p.tok(); t.Kind == IDENT && t.is(wReserved|wNotDecl) {
+		p.errKeywordName(t)
+	}
 	pr := &Param{Name: p.parseName("a parameter name")}
 	if p.expect(":") >= 0 {
 		pr.Type = p.parseTypeRef()
@@ -1143,6 +1146,7 @@ func (p *parser) parseListOperand() Expr {
 	}
 	l := &ListExpr{Elems: []Expr{}}
 	for {
+		p.stmtStart = true
 		l.Elems = append(l.Elems, p.parseQueryExpr())
 		if !p.got(",") {
 			break
@@ -1294,6 +1298,7 @@ func (p *parser) parseParen() Expr {
 		p.next()
 		return &BadExpr{span(p, open)}
 	}
+	p.stmtStart = true // `(where x > 1)`: a sub-query on an implicit input
 	x := p.parseQueryExpr()
 	if p.is(",") {
 		// a tuple is not an expression (only in/has_any lists and calls take them)
