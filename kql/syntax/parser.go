@@ -1003,24 +1003,27 @@ func (p *parser) binary(op string, opPos int, x, y Expr) Expr {
 }
 
 // Binary operators are parsed by precedence climbing (one loop instead of a function
-// per level): 1 or, 2 and, 3 comparisons and string operators, 4 relational, 5 + -,
-// 6 * / %. Comparisons (levels 3 and 4) do not chain in Kusto: `a == b == c` is an
-// error.
+// per level): 1 or, 2 and, 3 equality (== != <> in between has_any has_all), 4 string
+// operators (has contains =~ !~ matches regex ...), 5 relational, 6 + -, 7 * / %.
+// Levels 3-5 do not chain, as in the official parser: `a == b == c` and
+// `a has b has c` are errors, `a has b == c` is fine.
 func (p *parser) parseOr() Expr { return p.parseBinary(1) }
 
-func (p *parser) parseAdd() Expr { return p.parseBinary(5) }
+func (p *parser) parseAdd() Expr { return p.parseBinary(6) }
 
 func (p *parser) binPrec(t *Token) int {
 	switch t.Kind {
 	case PUNCT:
 		switch t.Text {
 		case "*", "/", "%":
-			return 6
+			return 7
 		case "+", "-":
-			return 5
+			return 6
 		case "<", "<=", ">", ">=":
+			return 5
+		case "=~", "!~":
 			return 4
-		case "==", "!=", "<>", "=~", "!~":
+		case "==", "!=", "<>":
 			return 3
 		}
 	case IDENT:
@@ -1033,12 +1036,12 @@ func (p *parser) binPrec(t *Token) int {
 			return 3
 		case "matches":
 			if p.isAt(1, "regex") {
-				return 3
+				return 4
 			}
 			return 0
 		}
 		if t.is(wStringOp) {
-			return 3
+			return 4
 		}
 	}
 	return 0
@@ -1046,25 +1049,25 @@ func (p *parser) binPrec(t *Token) int {
 
 func (p *parser) parseBinary(minPrec int) Expr {
 	x := p.parseUnary()
-	cmp, rel := false, false
+	var done [8]bool // levels 3-5 already used in this loop
 	for {
 		t := p.tok()
 		prec := p.binPrec(t)
 		if prec == 0 || prec < minPrec {
 			return x
 		}
-		if prec == 3 && cmp || prec == 4 && (rel || cmp) {
+		if prec >= 3 && prec <= 5 && done[prec] {
 			p.errorAt(t.Pos, t.End-t.Pos, "comparisons do not chain: unexpected "+describe(t), "combine comparisons with 'and' / 'or'")
 			return x
 		}
 		switch prec {
-		case 3:
-			x = p.parseComparison(t, x)
-			cmp = true
-		case 4:
+		case 3, 4:
+			x = p.parseComparison(t, x, prec+1)
+			done[prec] = true
+		case 5:
 			p.next()
-			x = p.binary(t.Text, t.Pos, x, p.parseBinary(5))
-			rel = true
+			x = p.binary(t.Text, t.Pos, x, p.parseBinary(6))
+			done[prec] = true
 		default:
 			p.next()
 			x = p.binary(t.Text, t.Pos, x, p.parseBinary(prec+1))
@@ -1090,19 +1093,19 @@ var stringOps = func() map[string]bool {
 
 // parseComparison parses the operator t (at the cursor) and the right side of a
 // comparison or string operator whose left side is x.
-func (p *parser) parseComparison(t *Token, x Expr) Expr {
+func (p *parser) parseComparison(t *Token, x Expr, rhs int) Expr {
 	pos := t.Pos
 	switch {
 	case t.Kind == PUNCT:
 		p.next()
-		return p.binary(t.Text, pos, x, p.parseBinary(4))
+		return p.binary(t.Text, pos, x, p.parseBinary(rhs))
 	case t.Text == "has_any" || t.Text == "has_all":
 		p.next()
 		return p.binary(t.Text, pos, x, p.parseListOperand())
 	case t.Text == "matches":
 		p.next()
 		p.next()
-		return p.binary("matches regex", pos, x, p.parseBinary(4))
+		return p.binary("matches regex", pos, x, p.parseBinary(rhs))
 	case t.Text == "in" || t.Text == "!in" || t.Text == "in~" || t.Text == "!in~":
 		p.next()
 		in := &InExpr{Op: t.Text, X: x}
@@ -1134,7 +1137,7 @@ func (p *parser) parseComparison(t *Token, x Expr) Expr {
 	}
 	// string operators: has, !contains_cs, ...
 	p.next()
-	return p.binary(t.Text, pos, x, p.parseBinary(4))
+	return p.binary(t.Text, pos, x, p.parseBinary(rhs))
 }
 
 // parseListOperand parses the right side of in/has_any: `(a, b, ...)` (elements may be
