@@ -62,9 +62,11 @@ lint:
 test-python: kernelspec
 	$(PY) -m pytest -q -p no:cacheprovider tests/python
 
-# Debian's Jupyter stack (jupyter_kernel_test 0.4.5, jupyter_client 7, nbclient 0.7).
+# The same protocol and notebook tests on Debian's Jupyter stack (jupyter_kernel_test 0.4.5,
+# jupyter_client 7, nbclient 0.7).
+DEBIAN_TESTS := tests/python/test_kernel_protocol.py tests/python/test_kernel_nbclient.py
 test-debian: kernelspec
-	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/debian
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider $(DEBIAN_TESTS)
 
 bench: build venv
 	bench/run.sh

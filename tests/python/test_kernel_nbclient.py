@@ -1,4 +1,4 @@
-"""nbclient runs a notebook of KQL cells with the installed "kql" kernel."""
+"""nbclient runs a notebook of KQL cells with the installed "kql" kernel (the venv's nbclient and Debian's 0.7, both run by `make test`)."""
 
 import nbformat
 from nbclient import NotebookClient

@@ -1,4 +1,4 @@
-"""jupyter_kernel_test 0.7.0 (the venv's jupyter_client 8) against the installed "kql" kernel.
+"""jupyter_kernel_test against the installed "kql" kernel: `make test` runs this file twice, with the venv (jupyter_kernel_test 0.7.0, jupyter_client 8) and with Debian's python3-jupyter-kernel-test 0.4.5 (jupyter_client 7).
 
 The samples are the KQL behaviour agreed with magic/: plain cells are KQL, `%kql --stdout`
 writes the result table as text to stdout, `%clear` clears the output, and every query shows
