@@ -1,4 +1,5 @@
-# A Jupyter image with kqlkernel (also what BinderHub builds from binder/).
+# A Jupyter image with kqlkernel. BinderHub (repo2docker) builds this file too: with no
+# binder/ folder it uses the top-level Dockerfile, which must run as NB_USER on port 8888.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
