@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"github.com/kqlkernel/kqlkernel/internal/testshared"
 	"testing"
 	"time"
 )
@@ -40,9 +41,10 @@ func BenchmarkSecurityEventCore(b *testing.B) {
 
 // BenchmarkLoadJSONL loads OTRF's 1226-event recording (2.3 MB of JSON lines).
 func BenchmarkLoadJSONL(b *testing.B) {
+	path := testshared.Path(b, "data", "otrf", "covenant_psremoting_grunt_security.jsonl")
 	for range b.N {
-		if _, err := LoadFile("../../shared/data/otrf/covenant_psremoting_grunt_security.jsonl"); err != nil {
-			b.Skip(err)
+		if _, err := LoadFile(path); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

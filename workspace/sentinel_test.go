@@ -13,29 +13,11 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/engine"
+	"github.com/kqlkernel/kqlkernel/internal/testshared"
 )
 
-// sharedDir finds ../shared beside the module root (the repository's sibling layout, in CI too).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("KQLKERNEL_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
+// sharedDir is ../shared (internal/testshared), kept as a name the tests here share.
+func sharedDir(t testing.TB) string { return testshared.Dir(t) }
 
 // bindFloor is the share of Sentinel queries over our tables that must bind (no unknown table
 // or column). Raise it as the engine and the workspace improve.
