@@ -1,9 +1,6 @@
-//lint:file-ignore SA1019 username/password sign-in is deprecated by Entra, and kept for Kqlmagic connection strings.
-
 package kusto
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,8 +9,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
+	"github.com/kqlkernel/kqlkernel/backend/azauth"
 	"github.com/kqlkernel/kqlkernel/backend/connstr"
 )
 
@@ -37,88 +34,28 @@ func credential(cfg Config, hc *http.Client, opts Options) (azcore.TokenCredenti
 	}
 	co := azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority}, Transport: hc,
 		Telemetry: policy.TelemetryOptions{ApplicationID: "kqlkernel"}}
-	need := func(what, value string) error {
-		if value == "" {
-			return fmt.Errorf("%s authentication needs %s", cfg.Auth, what)
-		}
-		return nil
-	}
-	clientID := cfg.ClientID
-	if clientID == "" {
-		clientID = kustoClientID
-	}
 	switch cfg.Auth {
-	case connstr.AuthAnonymous:
-		return nil, nil
 	case AuthToken:
-		return nil, need("token='...'", cfg.Token.Reveal())
-	case connstr.AuthDeviceCode:
-		prompt := opts.Prompt
-		return azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
-			ClientOptions: co, TenantID: cfg.Tenant, ClientID: clientID, DisableInstanceDiscovery: noDiscovery,
-			UserPrompt: func(ctx context.Context, m azidentity.DeviceCodeMessage) error {
-				if prompt != nil {
-					prompt(ctx, m.Message)
-				} else {
-					fmt.Fprintln(os.Stderr, m.Message)
-				}
-				return nil
-			},
-		})
-	case connstr.AuthSecret, connstr.AuthAppKey:
-		for _, e := range []error{need("tenant='...'", cfg.Tenant), need("clientid='...'", cfg.ClientID), need("clientsecret='...'", cfg.ClientSecret.Reveal())} {
-			if e != nil {
-				return nil, e
-			}
+		if cfg.Token.Reveal() == "" {
+			return nil, fmt.Errorf("%s authentication needs token='...'", cfg.Auth)
 		}
-		return azidentity.NewClientSecretCredential(cfg.Tenant, cfg.ClientID, cfg.ClientSecret.Reveal(),
-			&azidentity.ClientSecretCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
-	case connstr.AuthCertificate:
-		for _, e := range []error{need("tenant='...'", cfg.Tenant), need("clientid='...'", cfg.ClientID), need("certificate='path.pem'", cfg.Certificate)} {
-			if e != nil {
-				return nil, e
-			}
-		}
-		data, err := os.ReadFile(cfg.Certificate)
-		if err != nil {
-			return nil, fmt.Errorf("reading the certificate: %w", err)
-		}
-		var pw []byte
-		if cfg.CertificatePassword != "" {
-			pw = []byte(cfg.CertificatePassword.Reveal())
-		}
-		certs, key, err := azidentity.ParseCertificates(data, pw)
-		if err != nil {
-			return nil, fmt.Errorf("certificate %s: %w", cfg.Certificate, err)
-		}
-		return azidentity.NewClientCertificateCredential(cfg.Tenant, cfg.ClientID, certs, key,
-			&azidentity.ClientCertificateCredentialOptions{ClientOptions: co, SendCertificateChain: true, DisableInstanceDiscovery: noDiscovery})
-	case connstr.AuthUserPass:
-		if err := need("username='...'", cfg.Username); err != nil {
-			return nil, err
-		}
-		tenant := cfg.Tenant
-		if tenant == "" {
-			tenant = "organizations" // any work or school account, as the device code default
-		}
-		return azidentity.NewUsernamePasswordCredential(tenant, clientID, cfg.Username, cfg.Password.Reveal(),
-			&azidentity.UsernamePasswordCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDiscovery})
-	case connstr.AuthAzCLI:
-		return azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: cfg.Tenant, Subscription: cfg.Subscription})
-	case connstr.AuthMSI:
-		o := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: co}
-		if cfg.ClientID != "" {
-			o.ID = azidentity.ClientID(cfg.ClientID)
-		}
-		return azidentity.NewManagedIdentityCredential(o)
-	case connstr.AuthDefault:
-		return azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{ClientOptions: co, TenantID: cfg.Tenant, DisableInstanceDiscovery: noDiscovery})
-	case connstr.AuthWorkload:
-		return azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{ClientOptions: co, TenantID: cfg.Tenant, ClientID: cfg.ClientID, DisableInstanceDiscovery: noDiscovery})
+		return nil, nil
 	case connstr.AuthNone:
 		return nil, fmt.Errorf("no authentication method: add code, azcli, msi, default, anonymous (a local server) or tenant/clientid/clientsecret")
 	}
-	return nil, fmt.Errorf("unsupported authentication method %q", cfg.Auth)
+	p := azauth.Params{
+		Auth: cfg.Auth, Tenant: cfg.Tenant, ClientID: cfg.ClientID, Username: cfg.Username,
+		Certificate: cfg.Certificate, Subscription: cfg.Subscription, ClientSecret: cfg.ClientSecret,
+		Password: cfg.Password, CertificatePassword: cfg.CertificatePassword,
+		DefaultClientID:   kustoClientID,
+		DefaultUserTenant: "organizations", // any work or school account, as the device code default
+		ClientOptions:     co, NoDiscovery: noDiscovery, Prompt: opts.Prompt,
+	}
+	if cfg.Auth == connstr.AuthAppKey {
+		// Kusto connection strings name an application key what Entra calls a client secret.
+		return azauth.ClientSecret(p)
+	}
+	return azauth.Credential(p)
 }
 
 // authorityHost is the Entra authority of a cloud.
