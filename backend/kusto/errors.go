@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/kqlkernel/kqlkernel/backend/svcerror"
 )
 
 // Error is an error the service reported: a failed request's OneAPI error, or one of the
@@ -29,25 +31,11 @@ type Error struct {
 
 // Error reads "Code: Message: InnerCode: InnerMessage (line L, position P)".
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Code)
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	if e.InnerMessage != "" && e.InnerMessage != e.Message {
-		b.WriteString(": ")
-		if e.InnerCode != "" && e.InnerCode != e.Code {
-			b.WriteString(e.InnerCode + ": ")
-		}
-		b.WriteString(e.InnerMessage)
-	}
-	if e.Line > 0 {
-		fmt.Fprintf(&b, " (line %d, position %d)", e.Line, e.Pos)
-	}
+	s := svcerror.Text(e.Code, e.Message, e.InnerCode, e.InnerMessage, e.Line, e.Pos)
 	for _, d := range e.Details {
-		b.WriteString("; " + d.Error())
+		s += "; " + d.Error()
 	}
-	return b.String()
+	return s
 }
 
 // Timeout reports whether the service stopped the query at its timeout.
@@ -137,7 +125,7 @@ func newError(status int, o *oneAPIError, query string) *Error {
 		}
 	}
 	if e.Line > 0 {
-		e.Offset = lineColOffset(query, e.Line, e.Pos)
+		e.Offset = svcerror.LineColOffset(query, e.Line, e.Pos)
 	}
 	return e
 }
@@ -155,27 +143,7 @@ func errorFromBody(status int, body []byte, query string) *Error {
 	if !utf8.ValidString(msg) {
 		msg = strings.ToValidUTF8(msg, "?")
 	}
-	if utf8.RuneCountInString(msg) > 300 {
-		msg = string([]rune(msg)[:300]) + "..."
-	}
+	msg = svcerror.Shorten(msg)
 	code := fmt.Sprintf("HTTP%d", status)
 	return &Error{StatusCode: status, Code: code, Message: msg, Offset: -1}
-}
-
-// lineColOffset converts a 1-based line and a 0-based code-point column into a byte offset
-// of text, clamped to the line's end; -1 when the line does not exist.
-func lineColOffset(text string, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return -1
-		}
-		off += i + 1
-	}
-	for c := 0; c < col && off < len(text) && text[off] != '\n'; c++ {
-		_, n := utf8.DecodeRuneInString(text[off:])
-		off += n
-	}
-	return off
 }

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/kqlkernel/kqlkernel/backend/svcerror"
 )
 
 // Error is an error the service reported: the OneAPI error object of a failed request, or
@@ -28,25 +29,11 @@ type Error struct {
 // Error reads "Code: Message: InnerCode: InnerMessage (line L, position P)"; for a partial
 // error the first cause follows.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Code)
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	if e.InnerMessage != "" && e.InnerMessage != e.Message {
-		b.WriteString(": ")
-		if e.InnerCode != "" && e.InnerCode != e.Code {
-			b.WriteString(e.InnerCode + ": ")
-		}
-		b.WriteString(e.InnerMessage)
-	}
-	if e.Line > 0 {
-		fmt.Fprintf(&b, " (line %d, position %d)", e.Line, e.Pos)
-	}
+	s := svcerror.Text(e.Code, e.Message, e.InnerCode, e.InnerMessage, e.Line, e.Pos)
 	for _, d := range e.Details {
-		b.WriteString("; " + d.Error())
+		s += "; " + d.Error()
 	}
-	return b.String()
+	return s
 }
 
 // Timeout reports whether the service stopped the query at its server timeout.
@@ -88,7 +75,7 @@ func newError(status int, o *oneAPIError, query string) *Error {
 		e.InnerCode, e.InnerMessage = inner.Code, inner.Message
 	}
 	if e.Line > 0 {
-		e.Offset = lineColOffset(query, e.Line, e.Pos)
+		e.Offset = svcerror.LineColOffset(query, e.Line, e.Pos)
 	}
 	for _, d := range o.Details {
 		if d != nil {
@@ -108,30 +95,10 @@ func errorFromBody(status int, body []byte, query string) *Error {
 		return newError(status, env.Error, query)
 	}
 	msg := strings.TrimSpace(string(bytes.ToValidUTF8(body, nil)))
-	if utf8.RuneCountInString(msg) > 300 {
-		msg = string([]rune(msg)[:300]) + "..."
-	}
+	msg = svcerror.Shorten(msg)
 	code := strings.ReplaceAll(http.StatusText(status), " ", "")
 	if code == "" {
 		code = fmt.Sprintf("HTTP%d", status)
 	}
 	return &Error{StatusCode: status, Code: code, Message: msg, Offset: -1}
-}
-
-// lineColOffset converts a 1-based line and a 0-based code-point column into a byte offset
-// of text, clamped to the line's end; -1 when the line does not exist.
-func lineColOffset(text string, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return -1
-		}
-		off += i + 1
-	}
-	for c := 0; c < col && off < len(text) && text[off] != '\n'; c++ {
-		_, n := utf8.DecodeRuneInString(text[off:])
-		off += n
-	}
-	return off
 }
