@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+
+	"github.com/kqlkernel/kqlkernel/server/wire"
 )
 
 // maxBatch bounds the requests of one $batch call.
@@ -55,7 +57,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
 			s.mux.ServeHTTP(rec, sub)
 		}
 		b = append(b, `{"id":`...)
-		b = appendString(b, req.ID)
+		b = wire.AppendString(b, req.ID)
 		b = append(b, `,"status":`...)
 		b = append(b, fmt.Sprint(rec.Code)...)
 		b = append(b, `,"headers":{"Content-Type":"application/json; charset=utf-8"},"body":`...)

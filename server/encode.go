@@ -4,10 +4,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -23,16 +23,16 @@ func appendTables(b []byte, tables []*table.Table) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"name":`...)
-		b = appendString(b, t.Name)
+		b = wire.AppendString(b, t.Name)
 		b = append(b, `,"columns":[`...)
 		for j, c := range t.Columns {
 			if j > 0 {
 				b = append(b, ',')
 			}
 			b = append(b, `{"name":`...)
-			b = appendString(b, c.Name)
+			b = wire.AppendString(b, c.Name)
 			b = append(b, `,"type":`...)
-			b = appendString(b, c.Type.String())
+			b = wire.AppendString(b, c.Type.String())
 			b = append(b, '}')
 		}
 		b = append(b, `],"rows":[`...)
@@ -78,30 +78,30 @@ func appendValue(b []byte, t table.Type, x any) []byte {
 	case float64:
 		return appendReal(b, v)
 	case decimal.Decimal:
-		return appendString(b, v.String())
+		return wire.AppendString(b, v.String())
 	case string:
 		if t == table.TypeDynamic {
-			return appendString(b, table.DynamicJSON(v))
+			return wire.AppendString(b, table.DynamicJSON(v))
 		}
-		return appendString(b, v)
+		return wire.AppendString(b, v)
 	case table.DateTime:
-		return appendString(b, v.String())
+		return wire.AppendString(b, v.String())
 	case table.TimeSpan:
-		return appendString(b, v.String())
+		return wire.AppendString(b, v.String())
 	case table.GUID:
-		return appendString(b, string(v))
+		return wire.AppendString(b, string(v))
 	}
 	if t == table.TypeDynamic {
-		return appendString(b, table.DynamicJSON(x))
+		return wire.AppendString(b, table.DynamicJSON(x))
 	}
-	return appendString(b, table.Format(x))
+	return wire.AppendString(b, table.Format(x))
 }
 
 // appendReal writes a finite real with a decimal point or exponent (2.0, not 2: Python and
 // .NET clients would read 2 as an integer) and NaN and infinities as strings.
 func appendReal(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return appendString(b, table.FormatReal(f))
+		return wire.AppendString(b, table.FormatReal(f))
 	}
 	abs := math.Abs(f)
 	start := len(b)
@@ -116,68 +116,16 @@ func appendReal(b []byte, f float64) []byte {
 	return b
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but break JavaScript consumers.
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
 // appendError writes the OneAPI error object's members (without the outer braces of the
 // response): `"error":{...}`.
 func appendError(b []byte, e *apiError, correlationID string) []byte {
 	b = append(b, `"error":{"message":`...)
-	b = appendString(b, e.Message)
+	b = wire.AppendString(b, e.Message)
 	b = append(b, `,"code":`...)
-	b = appendString(b, e.Code)
+	b = wire.AppendString(b, e.Code)
 	if correlationID != "" {
 		b = append(b, `,"correlationId":`...)
-		b = appendString(b, correlationID)
+		b = wire.AppendString(b, correlationID)
 	}
 	if len(e.Details) > 0 {
 		b = append(b, `,"details":[`...)
@@ -198,9 +146,9 @@ func appendError(b []byte, e *apiError, correlationID string) []byte {
 
 func appendInner(b []byte, e *innerError) []byte {
 	b = append(b, `{"code":`...)
-	b = appendString(b, e.Code)
+	b = wire.AppendString(b, e.Code)
 	b = append(b, `,"message":`...)
-	b = appendString(b, e.Message)
+	b = wire.AppendString(b, e.Message)
 	if e.Line > 0 {
 		b = append(b, `,"line":`...)
 		b = strconv.AppendInt(b, int64(e.Line), 10)
@@ -208,14 +156,14 @@ func appendInner(b []byte, e *innerError) []byte {
 		b = strconv.AppendInt(b, int64(e.Pos), 10)
 		if e.Token != "" {
 			b = append(b, `,"token":`...)
-			b = appendString(b, e.Token)
+			b = wire.AppendString(b, e.Token)
 		}
 	}
 	if e.SeverityName != "" {
 		b = append(b, `,"severity":`...)
 		b = strconv.AppendInt(b, int64(e.Severity), 10)
 		b = append(b, `,"severityName":`...)
-		b = appendString(b, e.SeverityName)
+		b = wire.AppendString(b, e.SeverityName)
 	}
 	if e.Inner != nil {
 		b = append(b, `,"innererror":`...)
@@ -234,7 +182,7 @@ func appendRender(b []byte, r *table.RenderSpec) []byte {
 		if v == "" {
 			return append(b, "null"...)
 		}
-		return appendString(b, v)
+		return wire.AppendString(b, v)
 	}
 	num := func(b []byte, key string, v *float64) []byte {
 		b = append(b, ',', '"')
@@ -255,12 +203,12 @@ func appendRender(b []byte, r *table.RenderSpec) []byte {
 		case int64:
 			return strconv.AppendInt(b, x, 10)
 		case table.DateTime:
-			return appendString(b, x.String())
+			return wire.AppendString(b, x.String())
 		}
 		return append(b, "null"...)
 	}
 	b = append(b, `"render":{"visualization":`...)
-	b = appendString(b, r.Visualization)
+	b = wire.AppendString(b, r.Visualization)
 	b = str(b, "title", r.Title)
 	b = append(b, `,"accumulate":`...)
 	b = strconv.AppendBool(b, r.Accumulate)

@@ -30,23 +30,6 @@ func TestAppendReal(t *testing.T) {
 	}
 }
 
-func TestAppendString(t *testing.T) {
-	cases := map[string]string{
-		"plain": `"plain"`, `q"b\`: `"q\"b\\"`, "a\nb\tc\r": `"a\nb\tc\r"`, "\x00\x1f": `"\u0000\u001f"`,
-		"<&>": `"<&>"`, "héllo ∑": `"héllo ∑"`, "\u2028": `"\u2028"`, "bad\xffutf8": `"bad\ufffdutf8"`,
-	}
-	for in, want := range cases {
-		got := appendString(nil, in)
-		if string(got) != want {
-			t.Errorf("%q: got %s want %s", in, got, want)
-		}
-		var back string
-		if err := json.Unmarshal(got, &back); err != nil {
-			t.Errorf("%q: %v", in, err)
-		}
-	}
-}
-
 // TestResponseGolden pins the exact bytes of a response with every type: what azlogs,
 // azure-monitor-query and Kqlmagic read.
 func TestResponseGolden(t *testing.T) {

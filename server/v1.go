@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -24,20 +25,9 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 			b = append(b, ',')
 		}
 		b = append(b, `{"TableName":`...)
-		b = appendString(b, "Table_"+strconv.Itoa(n))
+		b = wire.AppendString(b, "Table_"+strconv.Itoa(n))
 		b = append(b, `,"Columns":[`...)
-		for j, c := range t.Columns {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"ColumnName":`...)
-			b = appendString(b, c.Name)
-			b = append(b, `,"DataType":`...)
-			b = appendString(b, c.Type.DotNetName())
-			b = append(b, `,"ColumnType":`...)
-			b = appendString(b, c.Type.String())
-			b = append(b, '}')
-		}
+		b = wire.AppendV1Columns(b, t.Columns)
 		b = append(b, `],"Rows":[`...)
 		rows := t.Rows()
 		b = appendRows(b, t)
@@ -46,7 +36,7 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 				b = append(b, ',')
 			}
 			b = append(b, `{"Exceptions":[`...)
-			b = appendString(b, partial.Error())
+			b = wire.AppendString(b, partial.Error())
 			b = append(b, "]}"...)
 		}
 		b = append(b, "]}"...)
@@ -58,9 +48,9 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 			b = append(b, ',')
 		}
 		b = append(b, `{"TableName":`...)
-		b = appendString(b, "Table_"+strconv.Itoa(n))
+		b = wire.AppendString(b, "Table_"+strconv.Itoa(n))
 		b = append(b, `,"Columns":[{"ColumnName":"Value","DataType":"String","ColumnType":"string"}],"Rows":[[`...)
-		b = appendString(b, string(visualizationV1(render)))
+		b = wire.AppendString(b, string(visualizationV1(render)))
 		b = append(b, "]]}"...)
 		toc = append(toc, tocRow{"QueryProperties", "@ExtendedProperties"})
 		n++
@@ -69,7 +59,7 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 		b = append(b, ',')
 	}
 	b = append(b, `{"TableName":`...)
-	b = appendString(b, "Table_"+strconv.Itoa(n))
+	b = wire.AppendString(b, "Table_"+strconv.Itoa(n))
 	b = append(b, `,"Columns":[{"ColumnName":"Ordinal","DataType":"Int64","ColumnType":"long"},{"ColumnName":"Kind","DataType":"String","ColumnType":"string"},{"ColumnName":"Name","DataType":"String","ColumnType":"string"},{"ColumnName":"Id","DataType":"String","ColumnType":"string"},{"ColumnName":"PrettyName","DataType":"String","ColumnType":"string"}],"Rows":[`...)
 	for i, r := range toc {
 		if i > 0 {
@@ -78,11 +68,11 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 		b = append(b, '[')
 		b = strconv.AppendInt(b, int64(i), 10)
 		b = append(b, ',')
-		b = appendString(b, r.kind)
+		b = wire.AppendString(b, r.kind)
 		b = append(b, ',')
-		b = appendString(b, r.name)
+		b = wire.AppendString(b, r.name)
 		b = append(b, ',')
-		b = appendString(b, newCorrelationID())
+		b = wire.AppendString(b, newCorrelationID())
 		b = append(b, `,""]`...)
 	}
 	return append(b, "]}]}"...)
@@ -98,10 +88,10 @@ func visualizationV1(r *table.RenderSpec) []byte {
 		if v == "" {
 			return append(b, "null"...)
 		}
-		return appendString(b, v)
+		return wire.AppendString(b, v)
 	}
 	b := []byte(`{"Visualization":`)
-	b = appendString(b, r.Visualization)
+	b = wire.AppendString(b, r.Visualization)
 	b = str(b, "Title", r.Title)
 	b = str(b, "XColumn", r.XColumn)
 	b = str(b, "Series", strings.Join(r.Series, ","))

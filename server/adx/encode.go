@@ -4,10 +4,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -27,15 +27,15 @@ func appendValue(b []byte, x any) []byte {
 	case float64:
 		return appendReal(b, v)
 	case string:
-		return appendString(b, v)
+		return wire.AppendString(b, v)
 	case decimal.Decimal:
-		return appendString(b, v.String())
+		return wire.AppendString(b, v.String())
 	case table.DateTime:
-		return appendString(b, v.String())
+		return wire.AppendString(b, v.String())
 	case table.TimeSpan:
-		return appendString(b, v.String())
+		return wire.AppendString(b, v.String())
 	case table.GUID:
-		return appendString(b, string(v))
+		return wire.AppendString(b, string(v))
 	}
 	// Dynamic: bags, arrays and scalars inside them.
 	return append(b, table.DynamicJSON(x)...)
@@ -43,62 +43,9 @@ func appendValue(b []byte, x any) []byte {
 
 func appendReal(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return appendString(b, table.FormatReal(f))
+		return wire.AppendString(b, table.FormatReal(f))
 	}
 	return strconv.AppendFloat(b, f, 'g', -1, 64)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string (invalid UTF-8 becomes U+FFFD; nothing is
-// HTML-escaped: this is data, not markup).
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, `\u202`...)
-			b = append(b, hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // visualization is the render spec as the service's Visualization property value: a JSON
@@ -115,7 +62,7 @@ func visualization(r *table.RenderSpec) string {
 		if v == "" {
 			return append(b, "null"...)
 		}
-		return appendString(b, v)
+		return wire.AppendString(b, v)
 	}
 	bound := func(b []byte, key string, v any) []byte {
 		b = append(b, ',', '"')
@@ -127,7 +74,7 @@ func visualization(r *table.RenderSpec) string {
 		case int64:
 			return strconv.AppendInt(b, x, 10)
 		case table.DateTime:
-			return appendString(b, x.String())
+			return wire.AppendString(b, x.String())
 		}
 		return append(b, "null"...)
 	}
@@ -135,7 +82,7 @@ func visualization(r *table.RenderSpec) string {
 	if r.Visualization == "" {
 		b = append(b, "null"...)
 	} else {
-		b = appendString(b, r.Visualization)
+		b = wire.AppendString(b, r.Visualization)
 	}
 	b = str(b, "Title", r.Title)
 	b = str(b, "XColumn", r.XColumn)

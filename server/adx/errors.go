@@ -14,6 +14,7 @@ import (
 	"github.com/kqlkernel/kqlkernel/backend/kusto"
 	"github.com/kqlkernel/kqlkernel/engine"
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
+	"github.com/kqlkernel/kqlkernel/server/wire"
 )
 
 // apiError is Kusto's OneAPI error:
@@ -47,40 +48,40 @@ func badRequest(code, msg string) *apiError {
 // appendJSON writes the error object (without the {"error":...} envelope).
 func (e *apiError) appendJSON(b []byte, activity string, now time.Time) []byte {
 	b = append(b, `{"code":`...)
-	b = appendString(b, e.Code)
+	b = wire.AppendString(b, e.Code)
 	b = append(b, `,"message":`...)
-	b = appendString(b, e.Message)
+	b = wire.AppendString(b, e.Message)
 	b = append(b, `,"@type":`...)
-	b = appendString(b, e.Type)
+	b = wire.AppendString(b, e.Type)
 	b = append(b, `,"@message":`...)
 	msg := e.AtMessage
 	if msg == "" {
 		msg = e.Message
 	}
-	b = appendString(b, msg)
+	b = wire.AppendString(b, msg)
 	b = append(b, `,"@context":{"timestamp":`...)
-	b = appendString(b, now.UTC().Format("2006-01-02T15:04:05.0000000Z"))
+	b = wire.AppendString(b, now.UTC().Format("2006-01-02T15:04:05.0000000Z"))
 	b = append(b, `,"serviceAlias":"KQLKERNEL","machineName":"kqlkernel","processName":"kqlkernel","processId":0,"threadId":0,"clientRequestId":"","activityId":`...)
-	b = appendString(b, activity)
+	b = wire.AppendString(b, activity)
 	b = append(b, `,"subActivityId":`...)
-	b = appendString(b, activity)
+	b = wire.AppendString(b, activity)
 	b = append(b, `,"activityType":"KQLKERNEL.Query","parentActivityId":`...)
-	b = appendString(b, activity)
+	b = wire.AppendString(b, activity)
 	b = append(b, `,"activityStack":""},"@permanent":`...)
 	b = strconv.AppendBool(b, e.Permanent)
 	if e.ErrorCode != "" {
 		b = append(b, `,"@errorCode":`...)
-		b = appendString(b, e.ErrorCode)
+		b = wire.AppendString(b, e.ErrorCode)
 		b = append(b, `,"@errorMessage":`...)
-		b = appendString(b, e.ErrorMessage)
+		b = wire.AppendString(b, e.ErrorMessage)
 	}
 	if e.Line > 0 {
 		b = append(b, `,"@line":`...)
-		b = appendString(b, strconv.Itoa(e.Line))
+		b = wire.AppendString(b, strconv.Itoa(e.Line))
 		b = append(b, `,"@pos":`...)
-		b = appendString(b, strconv.Itoa(e.Pos))
+		b = wire.AppendString(b, strconv.Itoa(e.Pos))
 		b = append(b, `,"@token":`...)
-		b = appendString(b, e.Token)
+		b = wire.AppendString(b, e.Token)
 	}
 	if e.Inner != nil {
 		b = append(b, `,"innererror":`...)

@@ -67,20 +67,3 @@ func FuzzParseRequest(f *testing.F) {
 		}
 	})
 }
-
-// FuzzAppendString: every Go string becomes a JSON string that decodes to its valid-UTF-8 self.
-func FuzzAppendString(f *testing.F) {
-	for _, s := range []string{"", "a\"b\\c", "\x00\x1f\u2028", "héllo", "\xff\xfe"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		b := appendString(nil, s)
-		var back string
-		if err := json.Unmarshal(b, &back); err != nil {
-			t.Fatalf("%q -> %s: %v", s, b, err)
-		}
-		if back != strings.ToValidUTF8(s, "\ufffd") && utf8.ValidString(s) {
-			t.Fatalf("%q -> %q", s, back)
-		}
-	})
-}

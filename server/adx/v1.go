@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -52,7 +53,7 @@ func writeV1(w http.ResponseWriter, tables []*table.Table, render *table.RenderS
 			if msg == "" {
 				msg = p.Message
 			}
-			exc = appendString(exc, msg)
+			exc = wire.AppendString(exc, msg)
 		}
 		exc = append(exc, ']')
 	}
@@ -63,20 +64,9 @@ func writeV1(w http.ResponseWriter, tables []*table.Table, render *table.RenderS
 			b = append(b, ',')
 		}
 		b = append(b, `{"TableName":`...)
-		b = appendString(b, "Table_"+strconv.Itoa(n))
+		b = wire.AppendString(b, "Table_"+strconv.Itoa(n))
 		b = append(b, `,"Columns":[`...)
-		for j, c := range t.Columns {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"ColumnName":`...)
-			b = appendString(b, c.Name)
-			b = append(b, `,"DataType":`...)
-			b = appendString(b, c.Type.DotNetName())
-			b = append(b, `,"ColumnType":`...)
-			b = appendString(b, c.Type.String())
-			b = append(b, '}')
-		}
+		b = wire.AppendV1Columns(b, t.Columns)
 		b = append(b, `],"Rows":[`...)
 		rows := t.Rows()
 		b = appendRows(b, t, 0, rows)
@@ -193,18 +183,7 @@ func (h *Handler) mgmt2(w http.ResponseWriter, r *http.Request, q *queryRequest)
 		return
 	}
 	b := []byte(`{"Tables":[{"TableName":"Table_0","Columns":[`)
-	for j, c := range t.Columns {
-		if j > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"ColumnName":`...)
-		b = appendString(b, c.Name)
-		b = append(b, `,"DataType":`...)
-		b = appendString(b, c.Type.DotNetName())
-		b = append(b, `,"ColumnType":`...)
-		b = appendString(b, c.Type.String())
-		b = append(b, '}')
-	}
+	b = wire.AppendV1Columns(b, t.Columns)
 	b = append(b, `],"Rows":[`...)
 	b = appendRows(b, t, 0, t.Rows())
 	b = append(b, "]}]}\n"...)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -120,7 +121,7 @@ func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.
 	b := []byte(`{"FrameType":"DataTable","TableId":0,"TableKind":"QueryProperties","TableName":"@ExtendedProperties","Columns":[{"ColumnName":"TableId","ColumnType":"int"},{"ColumnName":"Key","ColumnType":"string"},{"ColumnName":"Value","ColumnType":"dynamic"}],"Rows":[`)
 	if len(tables) > 0 {
 		b = append(b, `[1,"Visualization",`...)
-		b = appendString(b, visualization(render))
+		b = wire.AppendString(b, visualization(render))
 		b = append(b, ']')
 	}
 	f.frame(append(b, "]}"...))
@@ -140,14 +141,14 @@ func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.
 			b := append(f.buf[:0], `{"FrameType":"`+frameType+`","TableId":`...)
 			b = strconv.AppendInt(b, int64(id), 10)
 			b = append(b, `,"TableKind":"PrimaryResult","TableName":`...)
-			b = appendString(b, name)
+			b = wire.AppendString(b, name)
 			b = append(b, `,"Columns":[`...)
 			for j, c := range t.Columns {
 				if j > 0 {
 					b = append(b, ',')
 				}
 				b = append(b, `{"ColumnName":`...)
-				b = appendString(b, c.Name)
+				b = wire.AppendString(b, c.Name)
 				b = append(b, `,"ColumnType":"`...)
 				b = append(b, c.Type.String()...)
 				b = append(b, `"}`...)
@@ -192,27 +193,27 @@ func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.
 	b = append(b, `,"TableKind":"QueryCompletionInformation","TableName":"QueryCompletionInformation","Columns":[{"ColumnName":"Timestamp","ColumnType":"datetime"},{"ColumnName":"ClientRequestId","ColumnType":"string"},{"ColumnName":"ActivityId","ColumnType":"guid"},{"ColumnName":"SubActivityId","ColumnType":"guid"},{"ColumnName":"ParentActivityId","ColumnType":"guid"},{"ColumnName":"Level","ColumnType":"int"},{"ColumnName":"LevelName","ColumnType":"string"},{"ColumnName":"StatusCode","ColumnType":"int"},{"ColumnName":"StatusCodeName","ColumnType":"string"},{"ColumnName":"EventType","ColumnType":"int"},{"ColumnName":"EventTypeName","ColumnType":"string"},{"ColumnName":"Payload","ColumnType":"string"}],"Rows":[`...)
 	info := func(b []byte, level int, levelName string, status int, statusName string, event int, eventName, payload string) []byte {
 		b = append(b, '[')
-		b = appendString(b, table.FromTime(now).String())
+		b = wire.AppendString(b, table.FromTime(now).String())
 		b = append(b, ',')
-		b = appendString(b, q.ClientRequestID)
+		b = wire.AppendString(b, q.ClientRequestID)
 		for k := 0; k < 3; k++ {
 			b = append(b, ',')
-			b = appendString(b, f.activ)
+			b = wire.AppendString(b, f.activ)
 		}
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(level), 10)
 		b = append(b, ',')
-		b = appendString(b, levelName)
+		b = wire.AppendString(b, levelName)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(status), 10)
 		b = append(b, ',')
-		b = appendString(b, statusName)
+		b = wire.AppendString(b, statusName)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(event), 10)
 		b = append(b, ',')
-		b = appendString(b, eventName)
+		b = wire.AppendString(b, eventName)
 		b = append(b, ',')
-		b = appendString(b, payload)
+		b = wire.AppendString(b, payload)
 		return append(b, ']')
 	}
 	if len(problems) == 0 {
