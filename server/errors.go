@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/engine"
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
+	"github.com/kqlkernel/kqlkernel/server/diag"
 )
 
 // apiError is the service's OneAPI error object:
@@ -78,14 +78,9 @@ func fromQueryError(err error, query string, timedOut bool, wait int) *apiError 
 		// Runtime failures (result limits, bad data): the query is valid, running it failed.
 		return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
 			Inner: &innerError{Code: "EngineError", Message: "Something went wrong processing your query.",
-				Inner: &innerError{Code: ee.Code, Message: withHint(ee.Msg, ee.Hint)}}}
+				Inner: &innerError{Code: ee.Code, Message: diag.WithHint(ee.Msg, ee.Hint)}}}
 	}
-	var list syntax.ErrorList
-	var se *syntax.Error
-	if errors.As(err, &list) && len(list) > 0 {
-		se = list[0]
-	}
-	if se != nil || errors.As(err, &se) {
+	if se, ok := diag.SyntaxError(err); ok {
 		return syntaxError(query, se.Offset, se.Len, se.Msg, se.Hint)
 	}
 	// Errors from binding and running the query (unknown column, type mismatch, ...).
@@ -98,28 +93,20 @@ func fromQueryError(err error, query string, timedOut bool, wait int) *apiError 
 		Inner: &innerError{Code: "SemanticError", Message: "A semantic error occurred.", Inner: inner}}
 }
 
-func withHint(msg, hint string) string {
-	if hint != "" {
-		return msg + " (" + hint + ")"
-	}
-	return msg
-}
-
 // syntaxError is the service's parse error: SyntaxError / SYN0002 with line, pos, token.
 func syntaxError(query string, off, n int, msg, hint string) *apiError {
-	line, col := syntax.Position(query, off)
-	tok := tokenAt(query, off, n)
+	line, pos, tok := diag.Place(query, off, n)
 	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
 		Inner: &innerError{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
-			Inner: &innerError{Code: "SYN0002", Message: fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]: %s", tok, line, col-1, withHint(msg, hint)), Line: line, Pos: col - 1, Token: tok}}}
+			Inner: &innerError{Code: "SYN0002", Message: diag.ParseMessage(tok, line, pos, diag.WithHint(msg, hint)), Line: line, Pos: pos, Token: tok}}}
 }
 
 // semanticError is the service's binding error: SemanticError / SEM0100 with line and pos.
 func semanticError(query string, off, n int, msg, hint string) *apiError {
-	line, col := syntax.Position(query, off)
+	line, pos, tok := diag.Place(query, off, n)
 	return &apiError{Status: http.StatusBadRequest, Code: "BadArgumentError", Message: "The request had some invalid properties",
 		Inner: &innerError{Code: "SemanticError", Message: "A semantic error occurred.",
-			Inner: &innerError{Code: "SEM0100", Message: withHint(msg, hint), Line: line, Pos: col - 1, Token: tokenAt(query, off, n)}}}
+			Inner: &innerError{Code: "SEM0100", Message: diag.WithHint(msg, hint), Line: line, Pos: pos, Token: tok}}}
 }
 
 // offsetOf finds a byte offset in an error that carries one (the engine's errors).
@@ -133,25 +120,6 @@ func offsetOf(err error) (int, bool) {
 		return o.ErrorOffset(), true
 	}
 	return 0, false
-}
-
-// tokenAt is the query text the error points at (at most one line, 40 bytes).
-func tokenAt(query string, off, n int) string {
-	if off < 0 || off > len(query) {
-		return ""
-	}
-	if n <= 0 {
-		n = len(query) - off
-		if i := strings.IndexAny(query[off:], " \t\r\n|"); i >= 0 {
-			n = max(i, 1)
-		}
-	}
-	end := min(len(query), off+n, off+40)
-	tok := query[off:end]
-	if i := strings.IndexAny(tok, "\r\n"); i >= 0 {
-		tok = tok[:i]
-	}
-	return strings.ToValidUTF8(tok, "")
 }
 
 // partialError is the `error` of a 200 response whose rows are incomplete.

@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend/kusto"
 	"github.com/kqlkernel/kqlkernel/engine"
-	"github.com/kqlkernel/kqlkernel/kql/syntax"
+	"github.com/kqlkernel/kqlkernel/server/diag"
 	"github.com/kqlkernel/kqlkernel/server/wire"
 )
 
@@ -128,69 +127,36 @@ func fromQueryError(err error, query string, timedOut bool, timeout time.Duratio
 		}
 		switch ee.Code {
 		case "syntax":
-			return diagnostic(text, ee.Offset, ee.Len, withHint(ee.Msg, ee.Hint), "SYN0002", "Syntax error", "Kusto.Data.Exceptions.SyntaxException")
+			return diagnostic(text, ee.Offset, ee.Len, diag.WithHint(ee.Msg, ee.Hint), "SYN0002", "Syntax error", "Kusto.Data.Exceptions.SyntaxException")
 		case "semantic", "unsupported":
-			return diagnostic(text, ee.Offset, ee.Len, withHint(ee.Msg, ee.Hint), "SEM0100", "Semantic error", "Kusto.Data.Exceptions.SemanticException")
+			return diagnostic(text, ee.Offset, ee.Len, diag.WithHint(ee.Msg, ee.Hint), "SEM0100", "Semantic error", "Kusto.Data.Exceptions.SemanticException")
 		case "E_QUERY_RESULT_SET_TOO_LARGE":
 			return &apiError{Status: http.StatusBadRequest, Code: "LimitsExceeded", Type: "Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException",
-				Message: "Request is invalid and cannot be executed.", AtMessage: "Query execution has exceeded the allowed limits (80DA0003): " + withHint(ee.Msg, ee.Hint), Permanent: true}
+				Message: "Request is invalid and cannot be executed.", AtMessage: "Query execution has exceeded the allowed limits (80DA0003): " + diag.WithHint(ee.Msg, ee.Hint), Permanent: true}
 		}
 		return &apiError{Status: http.StatusInternalServerError, Code: "General_InternalServerError", Type: "Kusto.Data.Exceptions.KustoServiceException",
-			Message: "Something went wrong processing the query.", AtMessage: withHint(ee.Msg, ee.Hint)}
+			Message: "Something went wrong processing the query.", AtMessage: diag.WithHint(ee.Msg, ee.Hint)}
 	}
-	var list syntax.ErrorList
-	var se *syntax.Error
-	if errors.As(err, &list) && len(list) > 0 {
-		se = list[0]
-	}
-	if se != nil || errors.As(err, &se) {
-		return diagnostic(query, se.Offset, se.Len, withHint(se.Msg, se.Hint), "SYN0002", "Syntax error", "Kusto.Data.Exceptions.SyntaxException")
+	if se, ok := diag.SyntaxError(err); ok {
+		return diagnostic(query, se.Offset, se.Len, diag.WithHint(se.Msg, se.Hint), "SYN0002", "Syntax error", "Kusto.Data.Exceptions.SyntaxException")
 	}
 	return &apiError{Status: http.StatusBadRequest, Code: "General_BadRequest", Type: "Kusto.Data.Exceptions.KustoBadRequestException",
 		Message: "Request is invalid and cannot be executed.", AtMessage: err.Error(), Permanent: true}
 }
 
-func withHint(msg, hint string) string {
-	if hint != "" {
-		return msg + " (" + hint + ")"
-	}
-	return msg
-}
-
 // diagnostic is the service's 400 for a syntax or semantic error: the outer
 // KustoBadRequestException and an inner error with the code, line and position.
 func diagnostic(query string, off, n int, msg, code, kind, typ string) *apiError {
-	line, col := syntax.Position(query, off)
-	pos := col - 1
-	tok := tokenAt(query, off, n)
+	line, pos, tok := diag.Place(query, off, n)
 	text := msg
 	if code == "SYN0002" {
-		text = fmt.Sprintf("Query could not be parsed at '%s' on line [%d,%d]: %s", tok, line, pos, msg)
+		text = diag.ParseMessage(tok, line, pos, msg)
 	}
 	full := fmt.Sprintf("%s: %s: %s [line:position=%d:%d]", kind, code, text, line, pos)
 	return &apiError{Status: http.StatusBadRequest, Code: "General_BadRequest", Type: "Kusto.Data.Exceptions.KustoBadRequestException",
 		Message: "Request is invalid and cannot be executed.", AtMessage: "Request is invalid and cannot be processed: " + full, Permanent: true,
 		Inner: &apiError{Code: code, Message: text, Type: typ, AtMessage: full, Permanent: true,
 			ErrorCode: code, ErrorMessage: text, Line: line, Pos: pos, Token: tok}}
-}
-
-// tokenAt is the query text the error points at (at most one line, 40 bytes).
-func tokenAt(query string, off, n int) string {
-	if off < 0 || off > len(query) {
-		return ""
-	}
-	if n <= 0 {
-		n = len(query) - off
-		if i := strings.IndexAny(query[off:], " \t\r\n|"); i >= 0 {
-			n = max(i, 1)
-		}
-	}
-	end := min(len(query), off+n, off+40)
-	tok := query[off:end]
-	if i := strings.IndexAny(tok, "\r\n"); i >= 0 {
-		tok = tok[:i]
-	}
-	return strings.ToValidUTF8(tok, "")
 }
 
 // partialError is the OneAPI error of a result whose rows are incomplete.
