@@ -68,7 +68,7 @@ DEBIAN_TESTS := tests/python/test_kernel_protocol.py tests/python/test_kernel_nb
 test-debian: kernelspec
 	/usr/bin/python3 -m pytest -q -p no:cacheprovider $(DEBIAN_TESTS)
 
-bench: build venv
+bench: build venv kernelspec kqlmagic-venv
 	bench/run.sh
 
 # Every fuzz target, FUZZTIME each (not part of test: the corpora in testdata/ are).

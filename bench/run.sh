@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark with its peer in the same run (see RESULTS.md for the figures and
 # how each was measured). Not part of `make test`: benchmarks never assert times.
-#   bench/run.sh [kernel|parser|engine|workspace|render ...]   (default: all)
+#   bench/run.sh [kernel|parser|engine|workspace|render|peers ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(kernel parser engine workspace render)
+[ ${#parts[@]} -gt 0 ] || parts=(kernel parser engine workspace render peers)
 for part in "${parts[@]}"; do
   echo "== $part ($(date -u +%H:%M:%SZ), load $(cut -d' ' -f1-3 /proc/loadavg))"
   case "$part" in
@@ -19,6 +19,7 @@ for part in "${parts[@]}"; do
       go run ./bench/workspace
       go run ./bench/workspace -rows 1000000 -columns all ;;
     render) go test -run '^$' -bench . -benchtime 5x ./bench/render ;;
+    peers) bench/peers/run.sh ;;
     *) echo "unknown benchmark: $part" >&2; exit 2 ;;
   esac
 done
