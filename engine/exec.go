@@ -145,12 +145,30 @@ func (q *query) streamNeed(n node, workers int, need []bool, sink func(w, idx in
 	if c, ok := n.(*chainNode); ok {
 		steps, src = c.steps, c.in
 	}
+	if g, ok := src.(batchSource); ok {
+		return q.streamBatches(g.numBatches(), g.schema(), g.genBatch, steps, workers, need, sink)
+	}
 	t, err := src.run(q)
 	if err != nil {
 		return err
 	}
 	return q.streamTable(t, steps, workers, need, sink)
 }
+
+// batchSource is a node that generates its rows batch by batch (range), so that a
+// streaming consumer never holds the whole column.
+type batchSource interface {
+	node
+	numBatches() int
+	// genBatch makes batch i; columns not in need (nil = all) may be left nil.
+	genBatch(i int, need []bool) *batch
+	// overflow is the error for a materialization beyond maxGeneratedRows.
+	overflow() error
+}
+
+// maxGeneratedRows bounds how many generated rows one materialization holds (256 MB of
+// one 8-byte column): streaming consumers (where, summarize, count, take) have no bound.
+const maxGeneratedRows = 1 << 25
 
 // stepNeeds computes, from the sink's needs, what each step must produce and what the
 // scan must provide.
@@ -184,8 +202,13 @@ func applySteps(ec *evalCtx, steps []step, outNeeds [][]bool, b *batch) (*batch,
 }
 
 func (q *query) streamTable(t *table.Table, steps []step, workers int, need []bool, sink func(w, idx int, b *batch) error) error {
+	get := func(i int, need []bool) *batch { return sliceBatch(t, i, need) }
+	return q.streamBatches(numBatches(t.Rows()), t.Schema(), get, steps, workers, need, sink)
+}
+
+// streamBatches runs nb batches made by get through steps into sink on the workers.
+func (q *query) streamBatches(nb int, sch table.Schema, get func(i int, need []bool) *batch, steps []step, workers int, need []bool, sink func(w, idx int, b *batch) error) error {
 	outNeeds, scanNeed := stepNeeds(steps, need)
-	nb := numBatches(t.Rows())
 	if workers <= 0 || workers > q.workers {
 		workers = q.workers
 	}
@@ -195,8 +218,8 @@ func (q *query) streamTable(t *table.Table, steps []step, workers int, need []bo
 	if nb == 0 {
 		// Still run the steps once so that operators see an empty batch with the right
 		// schema (and a no-key summarize yields its one row).
-		b := &batch{cols: make([]*table.Vector, len(t.Columns))}
-		for c, col := range t.Columns {
+		b := &batch{cols: make([]*table.Vector, len(sch))}
+		for c, col := range sch {
 			b.cols[c] = table.NewVector(col.Type, 0)
 		}
 		out, err := applySteps(q.newEval(), steps, outNeeds, b)
@@ -222,7 +245,7 @@ func (q *query) streamTable(t *table.Table, steps []step, workers int, need []bo
 				stop.Store(true)
 				return
 			}
-			b, err := applySteps(ec, steps, outNeeds, sliceBatch(t, i, scanNeed))
+			b, err := applySteps(ec, steps, outNeeds, get(i, scanNeed))
 			if err == nil {
 				err = sink(w, i, b)
 			}
@@ -264,8 +287,14 @@ var errTooManyRows = errors.New("too many rows")
 func (q *query) materializeLimit(n node, limit int) (*table.Table, error) {
 	c, ok := n.(*chainNode)
 	if !ok {
-		return n.run(q)
+		if _, gen := n.(batchSource); !gen {
+			return n.run(q)
+		}
+		c = &chainNode{in: n}
 	}
+	// A generated source (range) can be far larger than memory: hold at most
+	// maxGeneratedRows of it.
+	_, gen := c.in.(batchSource)
 	var mu sync.Mutex
 	parts := map[int]*batch{}
 	total := 0
@@ -276,6 +305,9 @@ func (q *query) materializeLimit(n node, limit int) (*table.Table, error) {
 		total += b.n
 		if limit >= 0 && total > limit {
 			return errTooManyRows
+		}
+		if gen && total > maxGeneratedRows {
+			return c.in.(batchSource).overflow()
 		}
 		return nil
 	})

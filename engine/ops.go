@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/kqlkernel/kqlkernel/engine/fn"
 	"sort"
@@ -996,46 +997,111 @@ func (q *query) bindRange(sc *scope, op *syntax.RangeOp) (node, error) {
 		t = table.TypeLong
 	}
 	sch := table.Schema{{Name: op.Name.Name, Type: t}}
-	return &funcNode{sch: sch, f: func(q *query) (*table.Table, error) {
-		v := table.NewVector(t, 0)
-		f, tv, s := fc.value(), tc.value(), sc3.value()
-		if f == nil || tv == nil || s == nil {
-			return &table.Table{Columns: []table.Column{{Name: sch[0].Name, Type: t, Data: v}}}, nil
+	n := &rangeNode{op: op, sch: sch, t: t}
+	f, tv, s := fc.value(), tc.value(), sc3.value()
+	if f == nil || tv == nil || s == nil {
+		return n, nil
+	}
+	if t == table.TypeReal {
+		n.real = true
+		n.fa, _ = toFloat(f)
+		b, _ := toFloat(tv)
+		n.fst, _ = toFloat(s)
+		if n.fst == 0 {
+			return nil, semErr(op.Step, "range: step must not be zero")
 		}
-		switch t {
-		case table.TypeReal:
-			a, _ := toFloat(f)
-			b, _ := toFloat(tv)
-			st, _ := toFloat(s)
-			if st == 0 {
-				return nil, semErr(op.Step, "range: step must not be zero")
+		if (n.fst > 0 && n.fa <= b) || (n.fst < 0 && n.fa >= b) {
+			// The rows are a + i*step while within b; fix rounding at the end.
+			c := math.Floor((b-n.fa)/n.fst) + 1
+			if c > math.MaxInt64/2 || math.IsNaN(c) {
+				return nil, semErr(op, "range: too many rows")
 			}
-			for x, i := a, 0; (st > 0 && x <= b) || (st < 0 && x >= b); i++ {
-				v.Reals = append(v.Reals, x)
-				x = a + float64(i+1)*st
-				if i%batchSize == 0 && q.ctx.Err() != nil {
-					return nil, q.ctx.Err()
-				}
+			n.n = int64(c)
+			for n.n > 0 && !n.within(n.fa+float64(n.n-1)*n.fst, b) {
+				n.n--
 			}
-		default:
-			a, b := intOf(f), intOf(tv)
-			st := intOf(s)
-			if fs, ok := s.(float64); ok {
-				st = int64(fs)
-			}
-			if st == 0 {
-				return nil, semErr(op.Step, "range: step must not be zero")
-			}
-			for x := a; (st > 0 && x <= b) || (st < 0 && x >= b); x += st {
-				v.Ints = append(v.Ints, x)
-				if len(v.Ints)%batchSize == 0 && q.ctx.Err() != nil {
-					return nil, q.ctx.Err()
-				}
+			for n.within(n.fa+float64(n.n)*n.fst, b) {
+				n.n++
 			}
 		}
-		return &table.Table{Columns: []table.Column{{Name: sch[0].Name, Type: t, Data: v}}}, nil
-	}}, nil
+		return n, nil
+	}
+	// A real bound or step of a long range (`to 1e12`) counts as its integer part.
+	rangeInt := func(x any) int64 {
+		if fx, ok := x.(float64); ok {
+			return int64(max(min(fx, math.MaxInt64/2), math.MinInt64/2))
+		}
+		return intOf(x)
+	}
+	n.ia, n.ist = rangeInt(f), rangeInt(s)
+	b := rangeInt(tv)
+	if n.ist == 0 {
+		return nil, semErr(op.Step, "range: step must not be zero")
+	}
+	// Count in unsigned arithmetic: b - a may not fit an int64.
+	switch {
+	case n.ist > 0 && b >= n.ia:
+		n.n = int64(min((uint64(b)-uint64(n.ia))/uint64(n.ist), math.MaxInt64/2-1)) + 1
+	case n.ist < 0 && b <= n.ia:
+		n.n = int64(min((uint64(n.ia)-uint64(b))/(uint64(-(n.ist+1))+1), math.MaxInt64/2-1)) + 1
+	}
+	return n, nil
 }
+
+func (n *rangeNode) within(x, b float64) bool {
+	return (n.fst > 0 && x <= b) || (n.fst < 0 && x >= b)
+}
+
+// rangeNode is `range x from a to b step s`. It generates its rows a batch at a time, so a
+// streaming pipeline (range | where | summarize) holds one batch per worker and stops at
+// an interrupt; only a materialization holds every row, up to maxGeneratedRows.
+type rangeNode struct {
+	op      *syntax.RangeOp
+	sch     table.Schema
+	t       table.Type
+	n       int64 // rows
+	real    bool
+	ia, ist int64
+	fa, fst float64
+}
+
+func (n *rangeNode) schema() table.Schema { return n.sch }
+
+func (n *rangeNode) numBatches() int { return int((n.n + batchSize - 1) / batchSize) }
+
+func (n *rangeNode) genBatch(i int, need []bool) *batch {
+	from := int64(i) * batchSize
+	cnt := int(min(n.n-from, batchSize))
+	b := &batch{cols: make([]*table.Vector, 1), n: cnt}
+	if !isNeeded(need, 0) {
+		return b
+	}
+	v := table.NewVector(n.t, cnt)
+	if n.real {
+		v.Reals = v.Reals[:cnt]
+		for k := range v.Reals {
+			v.Reals[k] = n.fa + float64(from+int64(k))*n.fst
+		}
+	} else {
+		v.Ints = v.Ints[:cnt]
+		x := n.ia + from*n.ist
+		for k := range v.Ints {
+			v.Ints[k] = x
+			x += n.ist
+		}
+	}
+	b.cols[0] = v
+	return b
+}
+
+func (n *rangeNode) overflow() error {
+	e := semErr(n.op, "range: more than %d rows to hold in memory", maxGeneratedRows)
+	e.Code = "runtime"
+	e.Hint = "filter, summarize or take the range in the same pipeline, before operators that need every row (sort, join, serialize)"
+	return e
+}
+
+func (n *rangeNode) run(q *query) (*table.Table, error) { return q.materialize(n) }
 
 func (q *query) bindDatatable(sc *scope, op *syntax.DatatableOp) (node, error) {
 	var sch table.Schema
