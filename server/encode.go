@@ -176,36 +176,17 @@ func appendInner(b []byte, e *innerError) []byte {
 // strings null, yMin/yMax "NaN" when unset.
 func appendRender(b []byte, r *table.RenderSpec) []byte {
 	str := func(b []byte, key, v string) []byte {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		if v == "" {
-			return append(b, "null"...)
-		}
-		return wire.AppendString(b, v)
+		return wire.AppendOptString(wire.AppendKey(b, key), v)
 	}
 	num := func(b []byte, key string, v *float64) []byte {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
+		b = wire.AppendKey(b, key)
 		if v == nil {
 			return append(b, `"NaN"`...)
 		}
 		return appendReal(b, *v)
 	}
 	anyv := func(b []byte, key string, v any) []byte {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		switch x := v.(type) {
-		case float64:
-			return appendReal(b, x)
-		case int64:
-			return strconv.AppendInt(b, x, 10)
-		case table.DateTime:
-			return wire.AppendString(b, x.String())
-		}
-		return append(b, "null"...)
+		return wire.AppendBound(wire.AppendKey(b, key), v, appendReal)
 	}
 	b = append(b, `"render":{"visualization":`...)
 	b = wire.AppendString(b, r.Visualization)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
@@ -81,44 +80,5 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 // visualizationV1 is the render spec as Kusto's @ExtendedProperties value: PascalCase
 // properties, "Visualization" first.
 func visualizationV1(r *table.RenderSpec) []byte {
-	str := func(b []byte, key, v string) []byte {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		if v == "" {
-			return append(b, "null"...)
-		}
-		return wire.AppendString(b, v)
-	}
-	b := []byte(`{"Visualization":`)
-	b = wire.AppendString(b, r.Visualization)
-	b = str(b, "Title", r.Title)
-	b = str(b, "XColumn", r.XColumn)
-	b = str(b, "Series", strings.Join(r.Series, ","))
-	b = str(b, "YColumns", strings.Join(r.YColumns, ","))
-	b = str(b, "AnomalyColumns", strings.Join(r.AnomalyColumns, ","))
-	b = str(b, "XTitle", r.XTitle)
-	b = str(b, "YTitle", r.YTitle)
-	b = str(b, "XAxis", r.XAxis)
-	b = str(b, "YAxis", r.YAxis)
-	b = str(b, "Legend", r.Legend)
-	b = str(b, "YSplit", r.YSplit)
-	b = append(b, `,"Accumulate":`...)
-	b = strconv.AppendBool(b, r.Accumulate)
-	b = append(b, `,"IsQuerySorted":false`...)
-	b = str(b, "Kind", r.Kind)
-	for _, p := range []struct {
-		key string
-		v   *float64
-	}{{"Ymin", r.YMin}, {"Ymax", r.YMax}} {
-		b = append(b, ',', '"')
-		b = append(b, p.key...)
-		b = append(b, '"', ':')
-		if p.v == nil {
-			b = append(b, `"NaN"`...)
-		} else {
-			b = appendReal(b, *p.v)
-		}
-	}
-	return append(b, '}')
+	return append(wire.AppendVisualization(nil, r, appendReal), '}')
 }

@@ -3,7 +3,6 @@ package adx
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -55,62 +54,8 @@ func visualization(r *table.RenderSpec) string {
 	if r == nil {
 		r = &table.RenderSpec{}
 	}
-	str := func(b []byte, key, v string) []byte {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		if v == "" {
-			return append(b, "null"...)
-		}
-		return wire.AppendString(b, v)
-	}
-	bound := func(b []byte, key string, v any) []byte {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		switch x := v.(type) {
-		case float64:
-			return appendReal(b, x)
-		case int64:
-			return strconv.AppendInt(b, x, 10)
-		case table.DateTime:
-			return wire.AppendString(b, x.String())
-		}
-		return append(b, "null"...)
-	}
-	b := []byte(`{"Visualization":`)
-	if r.Visualization == "" {
-		b = append(b, "null"...)
-	} else {
-		b = wire.AppendString(b, r.Visualization)
-	}
-	b = str(b, "Title", r.Title)
-	b = str(b, "XColumn", r.XColumn)
-	b = str(b, "Series", strings.Join(r.Series, ","))
-	b = str(b, "YColumns", strings.Join(r.YColumns, ","))
-	b = str(b, "AnomalyColumns", strings.Join(r.AnomalyColumns, ","))
-	b = str(b, "XTitle", r.XTitle)
-	b = str(b, "YTitle", r.YTitle)
-	b = str(b, "XAxis", r.XAxis)
-	b = str(b, "YAxis", r.YAxis)
-	b = str(b, "Legend", r.Legend)
-	b = str(b, "YSplit", r.YSplit)
-	b = append(b, `,"Accumulate":`...)
-	b = strconv.AppendBool(b, r.Accumulate)
-	b = append(b, `,"IsQuerySorted":false`...)
-	b = str(b, "Kind", r.Kind)
-	for _, p := range []struct {
-		key string
-		v   *float64
-	}{{"Ymin", r.YMin}, {"Ymax", r.YMax}} {
-		if p.v == nil {
-			b = append(b, `,"`+p.key+`":"NaN"`...)
-		} else {
-			b = append(b, `,"`+p.key+`":`...)
-			b = appendReal(b, *p.v)
-		}
-	}
-	b = bound(b, "Xmin", r.XMin)
-	b = bound(b, "Xmax", r.XMax)
+	b := wire.AppendVisualization(nil, r, appendReal)
+	b = wire.AppendBound(wire.AppendKey(b, "Xmin"), r.XMin, appendReal)
+	b = wire.AppendBound(wire.AppendKey(b, "Xmax"), r.XMax, appendReal)
 	return string(append(b, '}'))
 }

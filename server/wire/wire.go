@@ -1,9 +1,11 @@
 // Package wire writes the JSON that both served APIs (Log Analytics and Azure Data
 // Explorer) put on the wire alike, by hand rather than through encoding/json: strings
-// without HTML escaping, and Kusto's v1 column lists.
+// without HTML escaping, Kusto's v1 column lists and render properties.
 package wire
 
 import (
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/kqlkernel/kqlkernel/table"
@@ -76,6 +78,68 @@ func AppendV1Columns(b []byte, cols []table.Column) []byte {
 		b = append(b, `,"ColumnType":`...)
 		b = AppendString(b, c.Type.String())
 		b = append(b, '}')
+	}
+	return b
+}
+
+// AppendKey writes `,"key":`, the start of an object member after the first.
+func AppendKey(b []byte, key string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+// AppendOptString writes s, or null when it is empty (an unset render property).
+func AppendOptString(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return AppendString(b, s)
+}
+
+// AppendBound writes a render axis bound: a real (as real writes it), a long, a datetime
+// string, or null when unset.
+func AppendBound(b []byte, v any, real func([]byte, float64) []byte) []byte {
+	switch x := v.(type) {
+	case float64:
+		return real(b, x)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case table.DateTime:
+		return AppendString(b, x.String())
+	}
+	return append(b, "null"...)
+}
+
+// AppendVisualization writes Kusto's PascalCase render properties (the v1
+// @ExtendedProperties value and the v2 Visualization), from `{"Visualization":` to Ymax,
+// without the closing brace; column lists comma-joined, unset strings null and unset y
+// bounds "NaN". real writes the bounds as the API writes reals.
+func AppendVisualization(b []byte, r *table.RenderSpec, real func([]byte, float64) []byte) []byte {
+	b = append(b, `{"Visualization":`...)
+	b = AppendOptString(b, r.Visualization)
+	for _, p := range []struct{ key, v string }{
+		{"Title", r.Title}, {"XColumn", r.XColumn}, {"Series", strings.Join(r.Series, ",")},
+		{"YColumns", strings.Join(r.YColumns, ",")}, {"AnomalyColumns", strings.Join(r.AnomalyColumns, ",")},
+		{"XTitle", r.XTitle}, {"YTitle", r.YTitle}, {"XAxis", r.XAxis}, {"YAxis", r.YAxis},
+		{"Legend", r.Legend}, {"YSplit", r.YSplit},
+	} {
+		b = AppendOptString(AppendKey(b, p.key), p.v)
+	}
+	b = append(b, `,"Accumulate":`...)
+	b = strconv.AppendBool(b, r.Accumulate)
+	b = append(b, `,"IsQuerySorted":false`...)
+	b = AppendOptString(AppendKey(b, "Kind"), r.Kind)
+	for _, p := range []struct {
+		key string
+		v   *float64
+	}{{"Ymin", r.YMin}, {"Ymax", r.YMax}} {
+		b = AppendKey(b, p.key)
+		if p.v == nil {
+			b = append(b, `"NaN"`...)
+		} else {
+			b = real(b, *p.v)
+		}
 	}
 	return b
 }

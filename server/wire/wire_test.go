@@ -2,9 +2,12 @@ package wire
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kqlkernel/kqlkernel/table"
 )
 
 func TestAppendString(t *testing.T) {
@@ -39,4 +42,30 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatalf("%q -> %q", s, back)
 		}
 	})
+}
+
+// TestAppendVisualization pins the PascalCase render properties byte for byte: Kqlmagic and
+// azure-kusto-data read them by name and the order is the service's.
+func TestAppendVisualization(t *testing.T) {
+	y, z := 2.0, -1e-7
+	real := func(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'g', -1, 64) }
+	cases := []struct {
+		r    *table.RenderSpec
+		want string
+	}{
+		{&table.RenderSpec{}, `{"Visualization":null,"Title":null,"XColumn":null,"Series":null,"YColumns":null,"AnomalyColumns":null,"XTitle":null,"YTitle":null,"XAxis":null,"YAxis":null,"Legend":null,"YSplit":null,"Accumulate":false,"IsQuerySorted":false,"Kind":null,"Ymin":"NaN","Ymax":"NaN"`},
+		{&table.RenderSpec{Visualization: "barchart", Title: "T \"q\"", XColumn: "x", Series: []string{"a", "b"}, YColumns: []string{"c"}, AnomalyColumns: []string{"d"},
+			XTitle: "xt", YTitle: "yt", XAxis: "log", YAxis: "linear", Legend: "hidden", YSplit: "panels", Accumulate: true, Kind: "stacked", YMin: &y, YMax: &z},
+			`{"Visualization":"barchart","Title":"T \"q\"","XColumn":"x","Series":"a,b","YColumns":"c","AnomalyColumns":"d","XTitle":"xt","YTitle":"yt","XAxis":"log","YAxis":"linear","Legend":"hidden","YSplit":"panels","Accumulate":true,"IsQuerySorted":false,"Kind":"stacked","Ymin":2,"Ymax":-1e-07`},
+	}
+	for _, c := range cases {
+		if got := string(AppendVisualization(nil, c.r, real)); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+	for in, want := range map[any]string{nil: "null", int64(-3): "-3", 1.5: "1.5", table.DateTime(0): `"` + table.DateTime(0).String() + `"`, "x": "null"} {
+		if got := string(AppendBound(nil, in, real)); got != want {
+			t.Errorf("bound %v: got %s want %s", in, got, want)
+		}
+	}
 }
