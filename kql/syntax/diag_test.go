@@ -23,7 +23,7 @@ var diagCases = []struct{ name, src string }{
 	{"keyword as name", "T | extend kind = 1"},
 	{"unterminated string", "T | where s == 'abc"},
 	{"bad character", "T | where a == 1 # comment"},
-	{"chart kind typo", "T | render timechar"},
+	{"render without a kind", "T | render"},
 	{"render property typo", "T | render timechart with (titel='x')"},
 	{"empty statement", "T;;"},
 	{"chained comparison", "T | where a == b == c"},

@@ -424,8 +424,14 @@ func (lx *lexer) quoted(tokStart, q int, verbatim bool) Token {
 				b.WriteByte('\r')
 			case '\\', '\'', '"':
 				b.WriteByte(e)
-			case '0':
-				b.WriteByte(0)
+			case '0', '1', '2', '3', '4', '5', '6', '7':
+				// octal: up to three digits
+				v := int(e - '0')
+				for k := 0; k < 2 && i < len(src) && src[i] >= '0' && src[i] <= '7'; k++ {
+					v = v*8 + int(src[i]-'0')
+					i++
+				}
+				b.WriteRune(rune(v))
 			case 'a':
 				b.WriteByte('\a')
 			case 'b':

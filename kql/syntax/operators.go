@@ -244,6 +244,15 @@ func (p *parser) parseRightTable() Expr {
 	return p.parsePostfix()
 }
 
+// parseJoinRight parses the right side of join/lookup: `(query)`, a name, or (the
+// official parser is that lenient) any expression.
+func (p *parser) parseJoinRight() Expr {
+	if p.is("(") {
+		p.stmtStart = true
+	}
+	return p.parseExpr()
+}
+
 func (p *parser) parseJoinConditions() []Expr {
 	conds := []Expr{}
 	for {
@@ -273,7 +282,7 @@ func (p *parser) kindOf(opts []*Option) string {
 func parseJoin(p *parser, start int, name string) Operator {
 	op := &JoinOp{Options: p.parseOptions(joinOptions, true)}
 	op.Kind = p.kindOf(op.Options)
-	op.Right = p.parseRightTable()
+	op.Right = p.parseJoinRight()
 	if p.got("on") {
 		op.On = p.parseJoinConditions()
 	} else {
@@ -286,7 +295,7 @@ func parseJoin(p *parser, start int, name string) Operator {
 func parseLookup(p *parser, start int, name string) Operator {
 	op := &LookupOp{Options: p.parseOptions(map[string]bool{"kind": true}, true)}
 	op.Kind = p.kindOf(op.Options)
-	op.Right = p.parseRightTable()
+	op.Right = p.parseJoinRight()
 	if p.expect("on") >= 0 {
 		op.On = p.parseJoinConditions()
 	} else {
@@ -319,7 +328,7 @@ func (p *parser) parseUnionTable() Expr {
 	if p.is("*") || t.Kind == IDENT && p.peek(1).Pos == t.End && p.isAt(1, "*") {
 		return p.parseNameOrPattern()
 	}
-	if t.Kind != IDENT && !p.is("[") {
+	if t.Kind != IDENT && !p.is("[") || t.Text == "true" || t.Text == "false" {
 		p.errExpected("a table name or '(' query ')'")
 		p.skipTo(",", "|", ";")
 		return &BadExpr{span(p, t.Pos)}
@@ -345,12 +354,14 @@ func parseRender(p *parser, start int, name string) Operator {
 				known = true
 			}
 		}
-		if !known {
+		// an unknown kind is not a syntax error to the official parser (the binder
+		// reports it) unless it is a keyword; RenderKinds() lists the known ones
+		if !known && (t.is(wReserved|wReservedEx) || softKeywords[t.Text]) {
 			hint := ""
 			if s := closest(t.Text, renderKinds); s != "" {
 				hint = "did you mean '" + s + "'?"
 			}
-			p.errorAt(t.Pos, t.End-t.Pos, "unknown chart kind "+describe(t), hint)
+			p.errorAt(t.Pos, t.End-t.Pos, "expected a chart kind, found the keyword "+describe(t), hint)
 		}
 		p.next()
 	} else {

@@ -494,7 +494,7 @@ func (p *parser) parseSchema() ([]*ColumnDef, bool) {
 
 func (p *parser) parseColumnDef() *ColumnDef {
 	start := p.tok().Pos
-	if t := p.tok(); t.Kind == IDENT && t.is(wReserved|wReservedEx) {
+	if t := p.tok(); t.Kind == IDENT && t.is(wReserved|wNotDecl) {
 		p.errKeywordName(t)
 	}
 	cd := &ColumnDef{Name: p.parseName("a column name")}
@@ -529,7 +529,9 @@ func (p *parser) parseBlock() *Block {
 		return b
 	}
 	for !p.is("}") && !p.atEOF() {
-		if p.got(";") {
+		if t := p.tok(); p.is(";") {
+			p.errorAt(t.Pos, 1, "unexpected ';': empty statement", "remove the extra ';'")
+			p.next()
 			continue
 		}
 		st := p.parseStmt()
@@ -546,7 +548,7 @@ func (p *parser) parseBlock() *Block {
 			}
 		}
 		b.Stmts = append(b.Stmts, st)
-		if !p.is(";") {
+		if !p.got(";") {
 			break
 		}
 	}

@@ -59,3 +59,7 @@ var reservedExceptDecl = map[string]bool{
 
 // notDeclNames may be used in expressions but not declared (`extend kind = 1` fails).
 var notDeclNames = map[string]bool{"true": true, "false": true, "kind": true, "withsource": true, "with_source": true}
+
+// softKeywords are keywords of the official parser that may still be used as names
+// (count, join, range, ...); they cannot be, for example, a render kind.
+var softKeywords = map[string]bool{"__partitionby": true, "access": true, "alias": true, "best_effort": true, "bin": true, "bool": true, "consume": true, "count": true, "database": true, "dataformat": true, "datetime_pattern": true, "declare": true, "default": true, "distinct": true, "edges": true, "entity_group": true, "evaluate": true, "extend": true, "facet": true, "filter": true, "fork": true, "from": true, "getschema": true, "graph": true, "guid": true, "id": true, "inline_external_table": true, "join": true, "let": true, "limit": true, "lookup": true, "mvapply": true, "mvexpand": true, "nodes": true, "null": true, "nulls": true, "on": true, "optional": true, "order": true, "output": true, "pack": true, "parse": true, "partition": true, "pattern": true, "plotly": true, "query_parameters": true, "range": true, "reduce": true, "regex": true, "render": true, "restrict": true, "scan": true, "serialize": true, "sort": true, "step": true, "summarize": true, "take": true, "top": true, "typeof": true, "uuid": true, "view": true, "with": true, "with_node_id": true}
