@@ -3,8 +3,6 @@ package kusto
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
@@ -22,15 +20,14 @@ const kustoClientID = "db662dc1-0cfe-4e1c-a843-19a68e65be58"
 // connections. Building one does no network I/O; tokens come on the first request and are
 // reused (azidentity caches them), so the device code is asked for once a session.
 func credential(cfg Config, hc *http.Client, opts Options) (azcore.TokenCredential, error) {
-	authority, err := authorityHost(cfg.Cloud)
+	c, err := azauth.Cloud(cfg.Cloud)
 	if err != nil {
 		return nil, err
 	}
-	// AZURE_AUTHORITY_HOST names a private Entra authority (a sovereign or test one), as
-	// azidentity's own default does; instance discovery only knows Microsoft's hosts.
-	noDiscovery := false
-	if h := os.Getenv("AZURE_AUTHORITY_HOST"); h != "" && strings.TrimSpace(cfg.Cloud) == "" {
-		authority, noDiscovery = h, true
+	authority := c.ActiveDirectoryAuthorityHost
+	h, noDiscovery := azauth.PrivateAuthority(cfg.Cloud)
+	if noDiscovery {
+		authority = h
 	}
 	co := azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: authority}, Transport: hc,
 		Telemetry: policy.TelemetryOptions{ApplicationID: "kqlkernel"}}
@@ -56,19 +53,4 @@ func credential(cfg Config, hc *http.Client, opts Options) (azcore.TokenCredenti
 		return azauth.ClientSecret(p)
 	}
 	return azauth.Credential(p)
-}
-
-// authorityHost is the Entra authority of a cloud.
-func authorityHost(name string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "", "public", "azurepubliccloud", "azurecloud":
-		return cloud.AzurePublic.ActiveDirectoryAuthorityHost, nil
-	case "china", "azurechinacloud", "mooncake":
-		return cloud.AzureChina.ActiveDirectoryAuthorityHost, nil
-	case "usgovernment", "usgov", "azureusgovernment", "azureusgovernmentcloud", "fairfax":
-		return cloud.AzureGovernment.ActiveDirectoryAuthorityHost, nil
-	case "germany", "azuregermancloud":
-		return "", fmt.Errorf("cloud %q: Azure Germany was retired in 2021; use the public cloud", name)
-	}
-	return "", fmt.Errorf("unknown cloud %q: use public, china or usgovernment", name)
 }

@@ -9,7 +9,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/query/azlogs"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/backend/azauth"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -51,12 +51,9 @@ func NewFromConfig(cfg Config, opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loganalytics: %w", err)
 	}
-	// AZURE_AUTHORITY_HOST names a private Entra authority (Azure Stack, a test server), as
-	// azidentity's own default does; instance discovery only knows Microsoft's hosts.
-	customAuthority := false
-	if h := os.Getenv("AZURE_AUTHORITY_HOST"); h != "" && strings.TrimSpace(cfg.Cloud) == "" {
+	h, customAuthority := azauth.PrivateAuthority(cfg.Cloud)
+	if customAuthority {
 		cc.ActiveDirectoryAuthorityHost = h
-		customAuthority = true
 	}
 	co := policy.ClientOptions{
 		Cloud: cc,

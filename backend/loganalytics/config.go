@@ -14,6 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/query/azlogs"
 
+	"github.com/kqlkernel/kqlkernel/backend/azauth"
 	"github.com/kqlkernel/kqlkernel/backend/connstr"
 )
 
@@ -64,18 +65,9 @@ type Options struct {
 // pointed at endpoint when one is given. The package-level cloud values are shared, so the
 // Services map is copied, never written.
 func cloudConfig(name, endpoint string) (cloud.Configuration, error) {
-	var base cloud.Configuration
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "", "public", "azurepubliccloud", "azurecloud":
-		base = cloud.AzurePublic
-	case "china", "azurechinacloud", "mooncake":
-		base = cloud.AzureChina
-	case "usgovernment", "usgov", "azureusgovernment", "azureusgovernmentcloud", "fairfax":
-		base = cloud.AzureGovernment
-	case "germany", "azuregermancloud":
-		return cloud.Configuration{}, fmt.Errorf("cloud %q: Azure Germany was retired in 2021; use the public cloud", name)
-	default:
-		return cloud.Configuration{}, fmt.Errorf("unknown cloud %q: use public, china or usgovernment", name)
+	base, err := azauth.Cloud(name)
+	if err != nil {
+		return cloud.Configuration{}, err
 	}
 	services := make(map[cloud.ServiceName]cloud.ServiceConfiguration, len(base.Services)+1)
 	for k, v := range base.Services {
