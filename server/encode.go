@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -65,31 +63,17 @@ func appendRows(b []byte, t *table.Table) []byte {
 // timespan, guid and decimal as strings, dynamic as a string holding its JSON text, null
 // as null.
 func appendValue(b []byte, t table.Type, x any) []byte {
-	if x == nil {
-		return append(b, "null"...)
-	}
 	switch v := x.(type) {
-	case bool:
-		return strconv.AppendBool(b, v)
-	case int32:
-		return strconv.AppendInt(b, int64(v), 10)
-	case int64:
-		return strconv.AppendInt(b, v, 10)
 	case float64:
 		return appendReal(b, v)
-	case decimal.Decimal:
-		return wire.AppendString(b, v.String())
 	case string:
 		if t == table.TypeDynamic {
 			return wire.AppendString(b, table.DynamicJSON(v))
 		}
 		return wire.AppendString(b, v)
-	case table.DateTime:
-		return wire.AppendString(b, v.String())
-	case table.TimeSpan:
-		return wire.AppendString(b, v.String())
-	case table.GUID:
-		return wire.AppendString(b, string(v))
+	}
+	if out, ok := wire.AppendScalar(b, x); ok {
+		return out
 	}
 	if t == table.TypeDynamic {
 		return wire.AppendString(b, table.DynamicJSON(x))

@@ -4,8 +4,6 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -15,26 +13,13 @@ import (
 // inline JSON, null as null.
 func appendValue(b []byte, x any) []byte {
 	switch v := x.(type) {
-	case nil:
-		return append(b, "null"...)
-	case bool:
-		return strconv.AppendBool(b, v)
-	case int32:
-		return strconv.AppendInt(b, int64(v), 10)
-	case int64:
-		return strconv.AppendInt(b, v, 10)
 	case float64:
 		return appendReal(b, v)
 	case string:
 		return wire.AppendString(b, v)
-	case decimal.Decimal:
-		return wire.AppendString(b, v.String())
-	case table.DateTime:
-		return wire.AppendString(b, v.String())
-	case table.TimeSpan:
-		return wire.AppendString(b, v.String())
-	case table.GUID:
-		return wire.AppendString(b, string(v))
+	}
+	if out, ok := wire.AppendScalar(b, x); ok {
+		return out
 	}
 	// Dynamic: bags, arrays and scalars inside them.
 	return append(b, table.DynamicJSON(x)...)

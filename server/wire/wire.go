@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -142,4 +144,29 @@ func AppendVisualization(b []byte, r *table.RenderSpec, real func([]byte, float6
 		}
 	}
 	return b
+}
+
+// AppendScalar writes the cells both APIs write alike: null, bool, int and long exact,
+// decimal, datetime, timespan and guid as strings. Reals, strings and dynamic values are
+// each API's own; ok is false for them.
+func AppendScalar(b []byte, x any) (_ []byte, ok bool) {
+	switch v := x.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case bool:
+		return strconv.AppendBool(b, v), true
+	case int32:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case int64:
+		return strconv.AppendInt(b, v, 10), true
+	case decimal.Decimal:
+		return AppendString(b, v.String()), true
+	case table.DateTime:
+		return AppendString(b, v.String()), true
+	case table.TimeSpan:
+		return AppendString(b, v.String()), true
+	case table.GUID:
+		return AppendString(b, string(v)), true
+	}
+	return b, false
 }
