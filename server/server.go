@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/server/reqlog"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -99,7 +100,7 @@ func preflight(w http.ResponseWriter, allow string) {
 
 // ServeHTTP authenticates, then routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := reqlog.New(w)
 	start := time.Now()
 	w = rec
 	w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -112,22 +113,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 	}
 	if s.cfg.Log != nil {
-		s.cfg.Log.Printf("%s %s %d %s%s", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Millisecond), rec.note)
+		s.cfg.Log.Printf("%s %s %d %s%s", r.Method, r.URL.Path, rec.Status, time.Since(start).Round(time.Millisecond), rec.Note)
 	}
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	note   string
-}
-
-// Unwrap lets http.ResponseController reach the connection (hijack, flush).
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
 }
 
 // authenticate checks the API key when one is configured.
@@ -206,9 +193,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	elapsed := time.Since(started)
 	if r.Context().Err() != nil {
 		// The client went away (cancelled): nobody reads an answer.
-		if rec, ok := w.(*statusRecorder); ok {
-			rec.status, rec.note = 499, " (client closed the request)"
-		}
+		reqlog.NoteGone(w)
 		return
 	}
 	timedOut := errors.Is(context.Cause(ctx), errServerTimeout)
@@ -226,13 +211,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	if tables == nil {
 		tables = []*table.Table{}
 	}
-	if rec, ok := w.(*statusRecorder); ok {
-		rows := 0
-		for _, t := range tables {
-			rows += t.Rows()
-		}
-		rec.note = fmt.Sprintf(" %d rows", rows)
-	}
+	reqlog.NoteRows(w, tables)
 	b := make([]byte, 0, 4096)
 	if prefs.Unthinned {
 		var render *table.RenderSpec

@@ -27,7 +27,7 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
-	"github.com/kqlkernel/kqlkernel/table"
+	"github.com/kqlkernel/kqlkernel/server/reqlog"
 )
 
 // Options configure a Handler.
@@ -87,7 +87,7 @@ func NewHandler(b backend.Backend, opts Options) http.Handler {
 
 // ServeHTTP checks the key (except for the public cloud metadata) and dispatches.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rec := reqlog.New(w)
 	start := time.Now()
 	if h.opts.APIKey != "" && r.URL.Path != "/v1/rest/auth/metadata" {
 		if e := h.authenticate(r); e != nil {
@@ -98,40 +98,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mux.ServeHTTP(rec, r)
 	if r.Context().Err() != nil {
-		rec.status, rec.note = 499, " (client closed the request)"
+		reqlog.NoteGone(rec)
 	}
 	h.log(r, rec, start)
 }
 
-func (h *Handler) log(r *http.Request, rec *recorder, start time.Time) {
+func (h *Handler) log(r *http.Request, rec *reqlog.Recorder, start time.Time) {
 	if h.opts.Log != nil {
-		h.opts.Log.Printf("%s %s %d%s %s", r.Method, r.URL.Path, rec.status, rec.note, time.Since(start).Round(time.Millisecond))
-	}
-}
-
-// recorder keeps the status (and a note such as the row count) for the log line.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	note   string
-}
-
-// Unwrap lets http.ResponseController reach the connection (flush, deadlines).
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-func (r *recorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
-// noteRows records the number of rows answered, for the log line.
-func noteRows(w http.ResponseWriter, tables []*table.Table) {
-	if rec, ok := w.(*recorder); ok {
-		n := 0
-		for _, t := range tables {
-			n += t.Rows()
-		}
-		rec.note = fmt.Sprintf(" %d rows", n)
+		h.opts.Log.Printf("%s %s %d%s %s", r.Method, r.URL.Path, rec.Status, rec.Note, time.Since(start).Round(time.Millisecond))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/server/reqlog"
 	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -33,7 +34,7 @@ func (h *Handler) queryV1(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tables, problems := h.limit(resp, q)
-	noteRows(w, tables)
+	reqlog.NoteRows(w, tables)
 	writeV1(w, tables, resp.Render, problems)
 }
 

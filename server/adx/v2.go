@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
+	"github.com/kqlkernel/kqlkernel/server/reqlog"
 	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
@@ -36,7 +37,7 @@ func (h *Handler) queryV2(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tables, problems := h.limit(resp, q)
-	noteRows(w, tables)
+	reqlog.NoteRows(w, tables)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
