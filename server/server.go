@@ -9,9 +9,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/kqlkernel/kqlkernel/backend"
 	"github.com/kqlkernel/kqlkernel/server/reqlog"
+	"github.com/kqlkernel/kqlkernel/server/wire"
 	"github.com/kqlkernel/kqlkernel/table"
 )
 
@@ -234,7 +233,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp.Partial != nil {
 		b = append(b, ',')
-		b = appendError(b, partialError(resp.Partial), newCorrelationID())
+		b = appendError(b, partialError(resp.Partial), wire.NewID())
 	}
 	b = append(b, '}')
 	if pa := prefs.applied(wait); pa != "" {
@@ -352,7 +351,7 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 
 // writeError writes the OneAPI error shape.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
-	b := append([]byte{'{'}, appendError(nil, e, newCorrelationID())...)
+	b := append([]byte{'{'}, appendError(nil, e, wire.NewID())...)
 	b = append(b, '}')
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="kqlkernel", error="invalid_token"`)
@@ -389,13 +388,4 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-func newCorrelationID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -71,7 +71,7 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 		b = append(b, ',')
 		b = wire.AppendString(b, r.name)
 		b = append(b, ',')
-		b = wire.AppendString(b, newCorrelationID())
+		b = wire.AppendString(b, wire.NewID())
 		b = append(b, `,""]`...)
 	}
 	return append(b, "]}]}"...)

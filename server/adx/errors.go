@@ -2,8 +2,6 @@ package adx
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -91,7 +89,7 @@ func (e *apiError) appendJSON(b []byte, activity string, now time.Time) []byte {
 
 // writeError answers with the error and its status.
 func writeError(w http.ResponseWriter, e *apiError) {
-	b := append([]byte(`{"error":`), e.appendJSON(nil, newActivityID(), time.Now())...)
+	b := append([]byte(`{"error":`), e.appendJSON(nil, wire.NewID(), time.Now())...)
 	b = append(b, "}\n"...)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -174,13 +172,4 @@ func truncationError(limit int) *apiError {
 	return &apiError{Code: "LimitsExceeded", Message: "Request is invalid and cannot be executed.",
 		Type:      "Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException",
 		AtMessage: fmt.Sprintf("Query execution has exceeded the allowed limits (80DA0003): The results of this query exceed the set limit of %d records, so not all records were returned (E_QUERY_RESULT_SET_TOO_LARGE, 0x80DA0003). Add `take`, `summarize` or a tighter `where`, or set notruncation.", limit)}
-}
-
-func newActivityID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

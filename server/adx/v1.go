@@ -94,7 +94,7 @@ func writeV1(w http.ResponseWriter, tables []*table.Table, render *table.RenderS
 	index := table.New("TableOfContents", table.Schema{{Name: "Ordinal", Type: table.TypeLong}, {Name: "Kind", Type: table.TypeString},
 		{Name: "Name", Type: table.TypeString}, {Name: "Id", Type: table.TypeString}, {Name: "PrettyName", Type: table.TypeString}})
 	for i, r := range toc {
-		_ = index.AppendRow(int64(i), r.kind, r.name, newActivityID(), "")
+		_ = index.AppendRow(int64(i), r.kind, r.name, wire.NewID(), "")
 	}
 	next("TableOfContents", index, false)
 	b = append(b, ']')

@@ -114,7 +114,7 @@ func (f *frameWriter) end() {
 
 // writeFrames writes the whole dataset.
 func (h *Handler) writeFrames(w *bufio.Writer, q *queryRequest, tables []*table.Table, render *table.RenderSpec, problems []*apiError) {
-	f := &frameWriter{w: w, activ: newActivityID()}
+	f := &frameWriter{w: w, activ: wire.NewID()}
 	f.frame([]byte(`{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0","IsFragmented":` +
 		strconv.FormatBool(q.Fragmented) + `,"ErrorReportingPlacement":"` + placement(q) + `"}`))
 

@@ -4,6 +4,8 @@
 package wire
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -169,4 +171,14 @@ func AppendScalar(b []byte, x any) (_ []byte, ok bool) {
 		return AppendString(b, string(v)), true
 	}
 	return b, false
+}
+
+// NewID is a random (version 4) UUID, as the services' correlation and activity ids.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

@@ -69,3 +69,10 @@ func TestAppendVisualization(t *testing.T) {
 		}
 	}
 }
+
+func TestNewID(t *testing.T) {
+	a, b := NewID(), NewID()
+	if a == b || len(a) != 36 || a[8] != '-' || a[13] != '-' || a[14] != '4' || a[18] != '-' || !strings.ContainsRune("89ab", rune(a[19])) || a[23] != '-' {
+		t.Fatalf("not two random v4 UUIDs: %s %s", a, b)
+	}
+}
