@@ -39,6 +39,8 @@ type Options struct {
 	// Params are extra scalar names visible to the query, as if declared with `let`
 	// (the magic layer's let parameters). Values as table.Vector.At returns them.
 	Params map[string]any
+	// maxPatterns overrides the pattern plugins' bound (tests); zero = maxPatterns.
+	maxPatterns int
 }
 
 // Default result limits (Kusto's query result set limits).

@@ -18,7 +18,7 @@ import (
 
 // maxPatterns bounds the itemsets a pattern search keeps, so a low threshold over many
 // distinct values fails with an actionable error instead of exhausting memory.
-const maxPatterns = 200_000
+const maxPatterns = 100_000
 
 type patItem struct {
 	dim int // index into the miner's dims
@@ -28,7 +28,6 @@ type patItem struct {
 type pattern struct {
 	items []int32 // item ids, in increasing dimension order
 	w     [2]int64
-	rows  []int32
 }
 
 // miner holds the encoded rows of one plugin call.
@@ -88,6 +87,15 @@ func (m *miner) sum(rows []int32) [2]int64 {
 	return w
 }
 
+// rowsOf lists the rows a pattern matches.
+func (m *miner) rowsOf(p *pattern) []int32 {
+	rows := m.byItem[p.items[0]]
+	for _, it := range p.items[1:] {
+		rows = intersectRows(rows, m.byItem[it])
+	}
+	return rows
+}
+
 func intersectRows(a, b []int32) []int32 {
 	out := make([]int32, 0, min(len(a), len(b)))
 	i, j := 0, 0
@@ -125,39 +133,51 @@ func (m *miner) mine(q *query, maxDims int, keep func(w [2]int64) bool) ([]*patt
 	sort.SliceStable(first, func(a, b int) bool {
 		return m.items[first[a].item].dim < m.items[first[b].item].dim
 	})
+	limit := maxPatterns
+	if q.opts.maxPatterns > 0 {
+		limit = q.opts.maxPatterns
+	}
 	var out []*pattern
-	var walk func(prefix []int32, exts []ext) error
-	walk = func(prefix []int32, exts []ext) error {
+	var walk func(prefix []int32, exts []ext, depth int) error
+	walk = func(prefix []int32, exts []ext, depth int) error {
 		if err := q.ctx.Err(); err != nil {
 			return err
 		}
 		for i, e := range exts {
-			items := append(append([]int32(nil), prefix...), e.item)
-			out = append(out, &pattern{items: items, w: e.w, rows: e.rows})
-			if len(out) > maxPatterns {
-				return fmt.Errorf("more than %d frequent patterns: raise the threshold or lower MaxDimensions", maxPatterns)
-			}
-			if len(items) >= maxDims {
-				continue
-			}
+			// Items that match every row of prefix+e join it without a branch of their own
+			// (they are implied, not an extra dimension: EventID and Activity, say).
 			var next []ext
+			var implied []int32
 			for _, f := range exts[i+1:] {
 				if m.items[f.item].dim == m.items[e.item].dim {
 					continue
 				}
 				rows := intersectRows(e.rows, f.rows)
+				if len(rows) == len(e.rows) {
+					implied = append(implied, f.item)
+					continue
+				}
 				w := m.sum(rows)
 				if len(rows) > 0 && keep(w) {
 					next = append(next, ext{f.item, rows, w})
 				}
 			}
-			if err := walk(items, next); err != nil {
+			items := append(append(append([]int32(nil), prefix...), e.item), implied...)
+			sort.Slice(items, func(a, b int) bool { return m.items[items[a]].dim < m.items[items[b]].dim })
+			out = append(out, &pattern{items: items, w: e.w}) // no row list: memory stays O(patterns)
+			if len(out) > limit {
+				return fmt.Errorf("more than %d frequent patterns: raise the threshold or lower MaxDimensions", limit)
+			}
+			if depth+1 >= maxDims {
+				continue
+			}
+			if err := walk(items, next, depth+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := walk(nil, first); err != nil {
+	if err := walk(nil, first, 0); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -466,8 +486,12 @@ func (q *query) bindAutocluster(sc *scope, in node, op *syntax.EvaluateOp) (node
 		covered := make([]bool, t.Rows())
 		var chosen []*pattern
 		for _, p := range ps {
+			if err := q.ctx.Err(); err != nil {
+				return nil, err
+			}
+			rows := m.rowsOf(p)
 			var fresh int64
-			for _, r := range p.rows {
+			for _, r := range rows {
 				if !covered[r] {
 					if w != nil {
 						fresh += w[r]
@@ -480,7 +504,7 @@ func (q *query) bindAutocluster(sc *scope, in node, op *syntax.EvaluateOp) (node
 				continue
 			}
 			chosen = append(chosen, p)
-			for _, r := range p.rows {
+			for _, r := range rows {
 				covered[r] = true
 			}
 		}
