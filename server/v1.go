@@ -23,11 +23,7 @@ func appendV1(b []byte, tables []*table.Table, render *table.RenderSpec, partial
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"TableName":`...)
-		b = wire.AppendString(b, "Table_"+strconv.Itoa(n))
-		b = append(b, `,"Columns":[`...)
-		b = wire.AppendV1Columns(b, t.Columns)
-		b = append(b, `],"Rows":[`...)
+		b = wire.AppendV1Head(b, n, t.Columns)
 		rows := t.Rows()
 		b = appendRows(b, t)
 		if i == 0 && partial != nil {

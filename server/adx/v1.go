@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/kqlkernel/kqlkernel/backend"
@@ -64,11 +63,7 @@ func writeV1(w http.ResponseWriter, tables []*table.Table, render *table.RenderS
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"TableName":`...)
-		b = wire.AppendString(b, "Table_"+strconv.Itoa(n))
-		b = append(b, `,"Columns":[`...)
-		b = wire.AppendV1Columns(b, t.Columns)
-		b = append(b, `],"Rows":[`...)
+		b = wire.AppendV1Head(b, n, t.Columns)
 		rows := t.Rows()
 		b = appendRows(b, t, 0, rows)
 		if errs && exc != nil {
@@ -183,9 +178,7 @@ func (h *Handler) mgmt2(w http.ResponseWriter, r *http.Request, q *queryRequest)
 		writeError(w, badRequest("General_BadRequest", "This server answers the read-only commands .show database schema [as json], .show tables, .show functions, .show databases and .show version; got: "+truncate(cmd, 80)))
 		return
 	}
-	b := []byte(`{"Tables":[{"TableName":"Table_0","Columns":[`)
-	b = wire.AppendV1Columns(b, t.Columns)
-	b = append(b, `],"Rows":[`...)
+	b := wire.AppendV1Head([]byte(`{"Tables":[`), 0, t.Columns)
 	b = appendRows(b, t, 0, t.Rows())
 	b = append(b, "]}]}\n"...)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -1,6 +1,6 @@
 // Package wire writes the JSON that both served APIs (Log Analytics and Azure Data
 // Explorer) put on the wire alike, by hand rather than through encoding/json: strings
-// without HTML escaping, Kusto's v1 column lists and render properties.
+// without HTML escaping, Kusto's v1 table heads and render properties.
 package wire
 
 import (
@@ -68,9 +68,13 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// AppendV1Columns writes a v1 table's column objects, `{"ColumnName":..,"DataType":"Int64",
-// "ColumnType":"long"},...`, without the enclosing brackets.
-func AppendV1Columns(b []byte, cols []table.Column) []byte {
+// AppendV1Head starts table n of a v1 response: `{"TableName":"Table_n","Columns":[
+// {"ColumnName":..,"DataType":"Int64","ColumnType":"long"},...],"Rows":[`. The rows and
+// the closing `]}` are the caller's.
+func AppendV1Head(b []byte, n int, cols []table.Column) []byte {
+	b = append(b, `{"TableName":`...)
+	b = AppendString(b, "Table_"+strconv.Itoa(n))
+	b = append(b, `,"Columns":[`...)
 	for j, c := range cols {
 		if j > 0 {
 			b = append(b, ',')
@@ -83,7 +87,7 @@ func AppendV1Columns(b []byte, cols []table.Column) []byte {
 		b = AppendString(b, c.Type.String())
 		b = append(b, '}')
 	}
-	return b
+	return append(b, `],"Rows":[`...)
 }
 
 // AppendKey writes `,"key":`, the start of an object member after the first.

@@ -76,3 +76,11 @@ func TestNewID(t *testing.T) {
 		t.Fatalf("not two random v4 UUIDs: %s %s", a, b)
 	}
 }
+
+func TestAppendV1Head(t *testing.T) {
+	tb := table.New("ignored", table.Schema{{Name: "n", Type: table.TypeLong}, {Name: `s"`, Type: table.TypeString}})
+	want := `{"TableName":"Table_2","Columns":[{"ColumnName":"n","DataType":"Int64","ColumnType":"long"},{"ColumnName":"s\"","DataType":"String","ColumnType":"string"}],"Rows":[`
+	if got := string(AppendV1Head(nil, 2, tb.Columns)); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
