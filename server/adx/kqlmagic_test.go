@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,17 +13,7 @@ import (
 // kqlmagicPython finds the Kqlmagic venv: $KQLMAGIC_PYTHON, else .venv-kqlmagic at the
 // repository root (`make kqlmagic-venv`). The test skips when there is none.
 func kqlmagicPython(t *testing.T) string {
-	candidates := []string{os.Getenv("KQLMAGIC_PYTHON")}
-	if abs, err := filepath.Abs("../../.venv-kqlmagic/bin/python"); err == nil {
-		candidates = append(candidates, abs)
-	}
-	for _, p := range candidates {
-		if p != "" && exec.Command(p, "-c", "import Kqlmagic").Run() == nil {
-			return p
-		}
-	}
-	t.Skip("no Kqlmagic venv (.venv-kqlmagic or KQLMAGIC_PYTHON)")
-	return ""
+	return pythonWith(t, "KQLMAGIC_PYTHON", ".venv-kqlmagic", "Kqlmagic", "no Kqlmagic venv (.venv-kqlmagic or KQLMAGIC_PYTHON)")
 }
 
 // Kqlmagic's own ADX client against the server: kusto://anonymous, rows, exact types, the

@@ -14,19 +14,23 @@ import (
 // python finds an interpreter with azure-kusto-data: $KQLKERNEL_PYTHON, else the
 // project's venv. The test skips (saying why) when there is none.
 func python(t *testing.T) string {
-	candidates := []string{os.Getenv("KQLKERNEL_PYTHON")}
-	if abs, err := filepath.Abs("../../.venv/bin/python"); err == nil {
+	return pythonWith(t, "KQLKERNEL_PYTHON", ".venv", "azure.kusto.data",
+		"no Python with azure-kusto-data (set KQLKERNEL_PYTHON or add azure-kusto-data to tests/requirements.txt)")
+}
+
+// pythonWith finds an interpreter that imports module: $env, else the venv of that name at
+// the repository root. The test skips with why when there is none.
+func pythonWith(t *testing.T, env, venv, module, why string) string {
+	candidates := []string{os.Getenv(env)}
+	if abs, err := filepath.Abs("../../" + venv + "/bin/python"); err == nil {
 		candidates = append(candidates, abs)
 	}
 	for _, p := range candidates {
-		if p == "" {
-			continue
-		}
-		if exec.Command(p, "-c", "import azure.kusto.data").Run() == nil {
+		if p != "" && exec.Command(p, "-c", "import "+module).Run() == nil {
 			return p
 		}
 	}
-	t.Skip("no Python with azure-kusto-data (set KQLKERNEL_PYTHON or add azure-kusto-data to tests/requirements.txt)")
+	t.Skip(why)
 	return ""
 }
 
