@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kqlkernel/kqlkernel/internal/testshared"
 	"math"
 	"os"
 	"path/filepath"
@@ -44,12 +45,12 @@ type emptyDB struct{}
 func (emptyDB) Table(string) (*table.Table, bool) { return nil, false }
 func (emptyDB) TableNames() []string              { return []string{} }
 
-func conformancePath() string {
-	return filepath.Join("..", "..", "shared", "kql", "conformance.json")
+func conformancePath(t testing.TB) string {
+	return testshared.Path(t, "kql", "conformance.json")
 }
 
 func TestConformance(t *testing.T) {
-	data, err := os.ReadFile(conformancePath())
+	data, err := os.ReadFile(conformancePath(t))
 	if err != nil {
 		t.Skipf("conformance cases not found: %v", err)
 	}

@@ -3,9 +3,9 @@ package fn
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/kqlkernel/kqlkernel/internal/testshared"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -33,18 +33,7 @@ type confCase struct {
 }
 
 func findConformance(t *testing.T) string {
-	dir, _ := os.Getwd()
-	for d := dir; d != "/" && d != "."; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", "kql", "conformance.json")
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-			break
-		}
-	}
-	t.Skip("conformance.json not found next to the module")
-	return ""
+	return testshared.Path(t, "kql", "conformance.json")
 }
 
 type evalVal struct {
