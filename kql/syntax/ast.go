@@ -426,7 +426,7 @@ type WhereOp struct {
 	Span
 	Keyword string // "where" or "filter"
 	Pred    Expr
-	Options []*Option // `where kind=x ...`: accepted by the official parser; nil usually
+	Options []*Option // `where kind=x ...`: accepted by the official parser; usually empty
 }
 
 // ProjectOp is `project Cols`.
