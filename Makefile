@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 export JUPYTER_PATH := $(VENV)/share/jupyter
 export PATH := $(CURDIR)/bin:$(VENV)/bin:$(PATH)
 
-.PHONY: all build deps system-deps venv kqlmagic-venv browser-deps kernelspec run test test-go test-python test-debian bench fuzz lint clean
+.PHONY: all build deps system-deps venv kqlmagic-venv browser-deps kernelspec run test test-go test-differential test-python test-debian bench fuzz lint clean
 
 all: build
 
@@ -50,7 +50,7 @@ kernelspec: build venv
 run: deps kernelspec
 	$(VENV)/bin/jupyter lab --notebook-dir=examples --ServerApp.ip=127.0.0.1
 
-test: deps kernelspec test-go test-python test-debian
+test: deps kernelspec test-go test-differential test-python test-debian
 
 test-go: lint
 	$(GO) test -count=1 ./...
@@ -58,6 +58,16 @@ test-go: lint
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	$(GO) vet ./...
+
+# Our parser against Microsoft's own (Kusto.Language from npm, under node) on the whole
+# corpus and on random mutations of it: any disagreement on the corpus fails.
+KUSTO_LS := $(CURDIR)/.cache/kustols
+test-differential: $(KUSTO_LS)/.installed
+	KUSTO_LS_DIR=$(KUSTO_LS)/node_modules/@kusto/language-service-next python3 bench/parser/differential.py --mutations 300
+
+$(KUSTO_LS)/.installed:
+	npm install --silent --no-audit --no-fund --prefix $(KUSTO_LS) @kusto/language-service-next@12.4.1
+	touch $@
 
 test-python: kernelspec
 	$(PY) -m pytest -q -p no:cacheprovider tests/python
