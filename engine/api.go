@@ -90,7 +90,10 @@ func (e *Error) Format() string {
 func (e *Error) Line() (line, col int) { return syntax.Position(e.Query, e.Offset) }
 
 // Run parses, binds and executes a query against db. Errors are *Error (use errors.As)
-// except for programming errors.
+// except for programming errors. A result past the limits (Options.MaxRows/MaxBytes,
+// without `set notruncation;`) is cut as Kusto cuts it: Run returns both a non-nil Result
+// holding the first rows within the limits and an *Error with Code
+// "E_QUERY_RESULT_SET_TOO_LARGE". Every other error comes with a nil Result.
 func Run(ctx context.Context, db Database, query string, opts Options) (res *Result, err error) {
 	script, perrs := syntax.Parse(query)
 	if len(perrs) > 0 {
@@ -120,6 +123,11 @@ func Run(ctx context.Context, db Database, query string, opts Options) (res *Res
 			code, msg = "canceled", "query timed out"
 		}
 		return nil, &Error{Code: code, Msg: msg, Query: query, Err: err}
+	}
+	if q.partial != nil {
+		// A cut result: the first rows within the limits and the error that says so.
+		q.partial.Query = query
+		return res, q.partial
 	}
 	return res, nil
 }

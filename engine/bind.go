@@ -123,7 +123,11 @@ func (q *query) runScript(s *syntax.Script) (*Result, error) {
 			for i, n := range nodes {
 				t, err := q.materializeLimit(n, limit)
 				if errors.Is(err, errTooManyRows) {
-					return nil, q.tooManyRows(st, -1)
+					// Kusto keeps the first rows and reports a partial error.
+					if q.partial == nil {
+						q.partial = q.tooManyRows(st, -1)
+					}
+					err = nil
 				}
 				if err != nil {
 					return nil, err
@@ -137,9 +141,7 @@ func (q *query) runScript(s *syntax.Script) (*Result, error) {
 				default:
 					t.Name = fmt.Sprintf("Table_%d", len(res.Tables))
 				}
-				if err := q.checkLimits(st, t); err != nil {
-					return nil, err
-				}
+				t = q.checkLimits(st, t)
 				res.Tables = append(res.Tables, t)
 			}
 		case *syntax.DeclarePatternStmt:
@@ -184,25 +186,47 @@ func (q *query) applySet(st *syntax.SetStmt) {
 	}
 }
 
-func (q *query) checkLimits(st syntax.Node, t *table.Table) error {
+// checkLimits cuts t to the result limits; a cut records the partial error (the first
+// one wins) and returns the first rows that fit.
+func (q *query) checkLimits(st syntax.Node, t *table.Table) *table.Table {
 	if q.noTrunc {
-		return nil
+		return t
 	}
 	if q.maxRows > 0 && t.Rows() > q.maxRows {
-		return q.tooManyRows(st, t.Rows())
-	}
-	if q.maxBytes > 0 {
-		var total int64
-		for _, c := range t.Columns {
-			total += c.Data.Bytes()
+		if q.partial == nil {
+			q.partial = q.tooManyRows(st, t.Rows())
 		}
-		if total > q.maxBytes {
-			return &Error{Code: "E_QUERY_RESULT_SET_TOO_LARGE", Offset: st.Pos(), Len: st.End() - st.Pos(),
-				Msg:  fmt.Sprintf("query result set has exceeded the internal data size limit %d bytes (E_QUERY_RESULT_SET_TOO_LARGE)", q.maxBytes),
-				Hint: "project fewer columns or rows, or prefix the query with `set notruncation;`"}
-		}
+		t = sliceRows(t, q.maxRows)
 	}
-	return nil
+	if q.maxBytes <= 0 {
+		return t
+	}
+	size := tableBytes(t)
+	if size <= q.maxBytes {
+		return t
+	}
+	if q.partial == nil {
+		q.partial = &Error{Code: "E_QUERY_RESULT_SET_TOO_LARGE", Offset: st.Pos(), Len: st.End() - st.Pos(),
+			Msg:  fmt.Sprintf("query result set has exceeded the internal data size limit %d bytes (E_QUERY_RESULT_SET_TOO_LARGE)", q.maxBytes),
+			Hint: "project fewer columns or rows, or prefix the query with `set notruncation;`"}
+	}
+	// Start from the average row size, then shrink until the rows fit.
+	rows := t.Rows()
+	n := int(float64(rows) * float64(q.maxBytes) / float64(size))
+	cut := sliceRows(t, n)
+	for n > 0 && tableBytes(cut) > q.maxBytes {
+		n = n * 9 / 10
+		cut = sliceRows(t, n)
+	}
+	return cut
+}
+
+func tableBytes(t *table.Table) int64 {
+	var total int64
+	for _, c := range t.Columns {
+		total += c.Data.Bytes()
+	}
+	return total
 }
 
 // tooManyRows is Kusto's E_QUERY_RESULT_SET_TOO_LARGE for the row limit (rows < 0 when

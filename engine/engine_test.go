@@ -116,14 +116,49 @@ func TestRunResults(t *testing.T) {
 
 func TestResultLimit(t *testing.T) {
 	db := testDB{}
-	_, err := Run(context.Background(), db, "range x from 1 to 600000 step 1", Options{})
-	var qe *Error
-	if !errors.As(err, &qe) || qe.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
-		t.Fatalf("got %v, want E_QUERY_RESULT_SET_TOO_LARGE", err)
+	// Past the limit, Kusto returns the first rows and a partial error: so does Run,
+	// whether the result streams, is generated or comes from a breaker (sort, summarize).
+	for _, c := range []struct {
+		query       string
+		opts        Options
+		rows        int
+		first, last string
+	}{
+		{"range x from 1 to 600000 step 1", Options{}, 500000, "1", "500000"},
+		{"range x from 1 to 600000 step 1 | where x > 0 | extend y = x * 2", Options{}, 500000, "1", "500000"},
+		{"range x from 1 to 1200000 step 1 | where x % 2 == 0", Options{Workers: 4}, 500000, "2", "1000000"},
+		{"range x from 1 to 600000 step 1 | sort by x desc", Options{}, 500000, "600000", "100001"},
+		{"range x from 1 to 100 step 1 | summarize by x | sort by x asc", Options{MaxRows: 7}, 7, "1", "7"},
+		{"set truncationmaxrecords=10;\nrange x from 1 to 1e12 step 1", Options{}, 10, "1", "10"},
+		{"range x from 1 to 1000 step 1 | extend s = strcat('row ', x)", Options{MaxBytes: 4000}, 0, "1", ""},
+	} {
+		res, err := Run(context.Background(), db, c.query, c.opts)
+		var qe *Error
+		if !errors.As(err, &qe) || qe.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
+			t.Fatalf("%q: got %v, want E_QUERY_RESULT_SET_TOO_LARGE", c.query, err)
+		}
+		if res == nil || len(res.Tables) != 1 {
+			t.Fatalf("%q: no rows with the partial error: %+v", c.query, res)
+		}
+		tb := res.Tables[0]
+		if c.opts.MaxBytes > 0 {
+			// Cut to fit the size limit: some rows, not all, within the bytes.
+			if n := tb.Rows(); n == 0 || n >= 1000 || tableBytes(tb) > c.opts.MaxBytes {
+				t.Errorf("%q: %d rows, %d bytes, limit %d", c.query, n, tableBytes(tb), c.opts.MaxBytes)
+			}
+			continue
+		}
+		if n := tb.Rows(); n != c.rows {
+			t.Fatalf("%q: %d rows, want %d", c.query, n, c.rows)
+		}
+		first, last := table.Format(tb.Columns[0].Data.At(0)), table.Format(tb.Columns[0].Data.At(c.rows-1))
+		if first != c.first || last != c.last {
+			t.Errorf("%q: rows %s..%s, want %s..%s", c.query, first, last, c.first, c.last)
+		}
 	}
-	_, err = Run(context.Background(), db, "range x from 1 to 600000 step 1 | where x > 0 | extend y = x * 2", Options{})
-	if !errors.As(err, &qe) || qe.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
-		t.Fatalf("streamed result: got %v, want E_QUERY_RESULT_SET_TOO_LARGE", err)
+	// At the limit exactly there is no cut.
+	if res, err := Run(context.Background(), db, "range x from 1 to 500000 step 1", Options{}); err != nil || res.Tables[0].Rows() != 500000 {
+		t.Fatalf("500,000 rows: %v", err)
 	}
 	if _, err := Run(context.Background(), db, "range x from 1 to 600000 step 1 | where x > 0", Options{MaxRows: -1}); err != nil {
 		t.Fatalf("MaxRows < 0 must lift the limit: %v", err)
@@ -134,6 +169,10 @@ func TestResultLimit(t *testing.T) {
 	}
 	if n := res.Tables[0].Rows(); n != 600000 {
 		t.Fatalf("%d rows, want 600000", n)
+	}
+	// Other errors still come without a result.
+	if res, err := Run(context.Background(), db, "range x from 1 to 600000 step 1 | extend y = nosuchcolumn", Options{}); err == nil || res != nil {
+		t.Fatalf("semantic error: %v, %v", res, err)
 	}
 }
 

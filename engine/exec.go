@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,13 +68,15 @@ func isNeeded(need []bool, i int) bool {
 
 // query is the state of one Run.
 type query struct {
-	ctx      context.Context
-	db       Database
-	src      string
-	opts     Options
-	fctx     fn.Context
-	workers  int
-	noTrunc  bool
+	ctx     context.Context
+	db      Database
+	src     string
+	opts    Options
+	fctx    fn.Context
+	workers int
+	noTrunc bool
+	// partial is the first result-limit cut (the rows kept are returned with it).
+	partial  *Error
 	render   *table.RenderSpec
 	funcs    funcRegistry
 	maxRows  int
@@ -281,14 +284,19 @@ func (q *query) materialize(n node) (*table.Table, error) { return q.materialize
 // errTooManyRows stops a result that already exceeds the row limit.
 var errTooManyRows = errors.New("too many rows")
 
-// materializeLimit is materialize that gives up with errTooManyRows as soon as a chain
-// has produced more than limit rows (limit < 0: no limit), so that an over-large result
-// fails fast instead of being copied first.
+// materializeLimit is materialize that stops as soon as a chain has produced more than
+// limit rows (limit < 0: no limit). It then returns the first limit rows, in order,
+// together with errTooManyRows, holding no more than about limit rows plus one batch
+// per worker: batches known to lie past the limit are dropped as they arrive.
 func (q *query) materializeLimit(n node, limit int) (*table.Table, error) {
 	c, ok := n.(*chainNode)
 	if !ok {
 		if _, gen := n.(batchSource); !gen {
-			return n.run(q)
+			t, err := n.run(q)
+			if err == nil && limit >= 0 && t.Rows() > limit {
+				return sliceRows(t, limit), errTooManyRows
+			}
+			return t, err
 		}
 		c = &chainNode{in: n}
 	}
@@ -297,24 +305,71 @@ func (q *query) materializeLimit(n node, limit int) (*table.Table, error) {
 	_, gen := c.in.(batchSource)
 	var mu sync.Mutex
 	parts := map[int]*batch{}
-	total := 0
+	held := 0            // rows in parts
+	next, prefix := 0, 0 // parts[0..next) all arrived and hold prefix rows
+	dropFrom := -1       // batches at or past this index lie past the limit
 	err := q.stream(n, 0, func(w, idx int, b *batch) error {
 		mu.Lock()
 		defer mu.Unlock()
-		parts[idx] = b
-		total += b.n
-		if limit >= 0 && total > limit {
-			return errTooManyRows
+		if dropFrom >= 0 && idx >= dropFrom {
+			return nil
 		}
-		if gen && total > maxGeneratedRows {
+		parts[idx] = b
+		held += b.n
+		for p, ok := parts[next]; ok; p, ok = parts[next] {
+			prefix += p.n
+			next++
+			if limit >= 0 && prefix > limit {
+				return errTooManyRows
+			}
+		}
+		if limit >= 0 && held > limit {
+			// Missing batches only add rows before the later ones, so a batch whose
+			// held predecessors already pass the limit can never be in the result.
+			idxs := make([]int, 0, len(parts))
+			for i := range parts {
+				idxs = append(idxs, i)
+			}
+			slices.Sort(idxs)
+			sum := 0
+			for _, i := range idxs {
+				if sum > limit {
+					held -= parts[i].n
+					delete(parts, i)
+					if dropFrom < 0 || i < dropFrom {
+						dropFrom = i
+					}
+					continue
+				}
+				sum += parts[i].n
+			}
+		}
+		if gen && held > maxGeneratedRows {
 			return c.in.(batchSource).overflow()
 		}
 		return nil
 	})
+	if errors.Is(err, errTooManyRows) {
+		for i := range parts {
+			if i >= next {
+				delete(parts, i)
+			}
+		}
+		return sliceRows(batchesToTable(c.schema(), parts), limit), errTooManyRows
+	}
 	if err != nil {
 		return nil, err
 	}
 	return batchesToTable(c.schema(), parts), nil
+}
+
+// sliceRows returns the first n rows of t (sharing storage).
+func sliceRows(t *table.Table, n int) *table.Table {
+	out := &table.Table{Name: t.Name, Columns: make([]table.Column, len(t.Columns))}
+	for i, c := range t.Columns {
+		out.Columns[i] = table.Column{Name: c.Name, Type: c.Type, Data: c.Data.Slice(0, min(n, c.Data.Len()))}
+	}
+	return out
 }
 
 func batchesToTable(sch table.Schema, parts map[int]*batch) *table.Table {

@@ -65,6 +65,12 @@ func (b *Backend) QueryWith(ctx context.Context, req backend.Request, extra map[
 	}
 	db := &overlay{base: b.ws, extra: extra, start: req.Start, end: req.End}
 	res, err := engine.Run(ctx, db, req.Query, engine.Options{})
+	var ee *engine.Error
+	if res != nil && errors.As(err, &ee) && ee.Code == "E_QUERY_RESULT_SET_TOO_LARGE" {
+		// Cut at the result limits: the first rows, and the engine's error as the
+		// partial error, as Log Analytics answers.
+		return &backend.Response{Tables: res.Tables, Render: res.Render, Partial: err}, nil
+	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && req.Timeout > 0 {
 			return nil, fmt.Errorf("the query ran longer than the timeout (%s): %w", req.Timeout, err)

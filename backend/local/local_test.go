@@ -129,3 +129,30 @@ func TestOpenDir(t *testing.T) {
 		t.Errorf("opening a missing directory: no error")
 	}
 }
+
+// TestTruncatedResultIsPartial: past the result limit the backend answers as Log
+// Analytics does, with the first 500,000 rows and a partial error naming the limit.
+func TestTruncatedResultIsPartial(t *testing.T) {
+	b := demo(t)
+	resp, err := b.Query(context.Background(), backend.Request{Query: "range x from 1 to 600000 step 1"})
+	if err != nil {
+		t.Fatalf("a cut result is not an error: %v", err)
+	}
+	var ee *engine.Error
+	if !errors.As(resp.Partial, &ee) || ee.Code != "E_QUERY_RESULT_SET_TOO_LARGE" {
+		t.Fatalf("partial = %v, want E_QUERY_RESULT_SET_TOO_LARGE", resp.Partial)
+	}
+	if len(resp.Tables) != 1 || resp.Tables[0].Rows() != engine.DefaultMaxRows {
+		t.Fatalf("want one table of %d rows, got %d tables", engine.DefaultMaxRows, len(resp.Tables))
+	}
+	if last := resp.Tables[0].Columns[0].Data.At(engine.DefaultMaxRows - 1); last != int64(engine.DefaultMaxRows) {
+		t.Errorf("last row %v", last)
+	}
+	// Within the limit there is no partial error; other errors stay errors.
+	if resp, err := b.Query(context.Background(), backend.Request{Query: "set notruncation;\nrange x from 1 to 600000 step 1"}); err != nil || resp.Partial != nil || resp.Tables[0].Rows() != 600000 {
+		t.Fatalf("notruncation: %v", err)
+	}
+	if _, err := b.Query(context.Background(), backend.Request{Query: "range x from 1 to 600000 step 1 | project nosuch"}); err == nil {
+		t.Fatal("a semantic error must stay an error")
+	}
+}
