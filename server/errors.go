@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/engine"
@@ -134,6 +135,16 @@ func partialError(err error) *apiError {
 				Inner: &innerError{Code: d.InnerCode, Message: d.InnerMessage, Line: d.Line, Pos: d.Pos, Severity: 2, SeverityName: "Error"}})
 		}
 		return e
+	}
+	var ee *engine.Error
+	if errors.As(err, &ee) && ee.Code == "E_QUERY_RESULT_SET_TOO_LARGE" {
+		// The result limit: the service's cause is an EngineError whose inner code is
+		// the limit's HRESULT (0x80DA0003 as a signed int) and whose message names it.
+		msg := ee.Msg
+		if len(msg) > 0 {
+			msg = strings.ToUpper(msg[:1]) + msg[1:]
+		}
+		inner.Inner = &innerError{Code: "-2133196797", Message: msg, Severity: 2, SeverityName: "Error"}
 	}
 	return &apiError{Status: http.StatusOK, Code: "PartialError", Message: "There were some errors when processing your query.", Details: []*innerError{inner}}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/monitor/query/azlogs"
+
 	"github.com/kqlkernel/kqlkernel/backend"
 	"github.com/kqlkernel/kqlkernel/backend/local"
 	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
@@ -166,5 +168,35 @@ func TestLocalEngineServerTimeout(t *testing.T) {
 	}
 	if err := <-w.ended; !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("engine ended with %v", err)
+	}
+}
+
+// TestLocalEngineTruncationIsPartial: a result past Kusto's limit comes back as Log
+// Analytics sends it, a 200 with the first 500,000 rows and a PartialError whose cause
+// names E_QUERY_RESULT_SET_TOO_LARGE, read by the real azlogs client and by ours.
+func TestLocalEngineTruncationIsPartial(t *testing.T) {
+	_, ep := start(t, demoBackend(t), "", false)
+	q := "range x from 1 to 600000 step 1"
+	res, err := azlogsClient(t, ep, nil, "", nil).QueryWorkspace(context.Background(), "ws-1", azlogs.QueryBody{Query: &q}, nil)
+	if err != nil {
+		t.Fatalf("azlogs: a cut result is not a failure: %v", err)
+	}
+	if len(res.Tables) != 1 || len(res.Tables[0].Rows) != 500000 {
+		t.Fatalf("azlogs: want 500000 rows, got %d tables", len(res.Tables))
+	}
+	if res.Error == nil || res.Error.Code != "PartialError" || !strings.Contains(res.Error.Error(), "E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Fatalf("azlogs partial error: %v", res.Error)
+	}
+	resp, err := laBackend(t, ep, "", nil).Query(context.Background(), backend.Request{Query: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *loganalytics.Error
+	if resp.Tables[0].Rows() != 500000 || !errors.As(resp.Partial, &le) || le.Code != "PartialError" || len(le.Details) != 1 ||
+		le.Details[0].InnerCode != "-2133196797" || !strings.Contains(le.Details[0].InnerMessage, "E_QUERY_RESULT_SET_TOO_LARGE") {
+		t.Fatalf("partial: %d rows, %#v", resp.Tables[0].Rows(), resp.Partial)
+	}
+	if last := resp.Tables[0].Columns[0].Data.At(499999); last != int64(500000) {
+		t.Errorf("last row %v", last)
 	}
 }

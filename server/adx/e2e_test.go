@@ -161,6 +161,34 @@ func TestPartialResult(t *testing.T) {
 	}
 }
 
+// The engine's own cut at Kusto's 500,000 rows reaches the client as the service's
+// one LimitsExceeded partial error with the rows; a lower request limit cuts again and
+// still reports one error, its own.
+func TestEngineTruncationIsPartial(t *testing.T) {
+	for _, c := range []struct {
+		opts  adx.Options
+		rows  int
+		limit string
+	}{
+		{adx.Options{}, 500000, "500000"},
+		{adx.Options{MaxRows: 5}, 5, "limit of 5 records"},
+	} {
+		kb, _ := serve(t, demoBackend(t), c.opts)
+		resp, err := kb.Query(context.Background(), backend.Request{Query: `range x from 1 to 600000 step 1`})
+		if err != nil {
+			t.Fatalf("a cut result is not a failure: %v", err)
+		}
+		if resp.Tables[0].Rows() != c.rows || resp.Tables[0].Columns[0].Data.At(c.rows-1) != int64(c.rows) {
+			t.Fatalf("rows: %d, want %d", resp.Tables[0].Rows(), c.rows)
+		}
+		var ke *kusto.Error
+		if !errors.As(resp.Partial, &ke) || ke.Code != "LimitsExceeded" || !strings.Contains(ke.Error(), "E_QUERY_RESULT_SET_TOO_LARGE") ||
+			!strings.Contains(ke.Error(), c.limit) || len(ke.Details) != 0 {
+			t.Fatalf("partial: %#v", resp.Partial)
+		}
+	}
+}
+
 func TestSyntaxErrorPosition(t *testing.T) {
 	kb, _ := serve(t, demoBackend(t), adx.Options{})
 	q := "SecurityEvent\n| whre EventID == 4625"

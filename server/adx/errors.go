@@ -163,6 +163,14 @@ func partialError(err error) *apiError {
 	if errors.As(err, &ke) {
 		return &apiError{Code: ke.Code, Message: ke.Message, Type: ke.Type, AtMessage: ke.InnerMessage, Permanent: ke.Permanent}
 	}
+	var ee *engine.Error
+	if errors.As(err, &ee) && ee.Code == "E_QUERY_RESULT_SET_TOO_LARGE" {
+		// The engine cut the result at its limit: the same partial error as our own cut
+		// (limit), which then adds none of its own.
+		e := truncationError(0)
+		e.AtMessage = "Query execution has exceeded the allowed limits (80DA0003): " + diag.WithHint(ee.Msg, ee.Hint)
+		return e
+	}
 	return &apiError{Code: "PartialQueryFailure", Message: "Query execution failed partially: the rows are incomplete.",
 		Type: "Kusto.Data.Exceptions.KustoServicePartialQueryFailureException", AtMessage: err.Error()}
 }

@@ -68,7 +68,10 @@ func (h *Handler) limit(resp *backend.Response, q *queryRequest) ([]*table.Table
 				cut.Columns[i] = table.Column{Name: c.Name, Type: c.Type, Data: c.Data.Slice(0, min(limit, c.Data.Len()))}
 			}
 			t = cut
-			if len(problems) == 0 || problems[len(problems)-1].Code != "LimitsExceeded" {
+			// One truncation error: ours (the smaller limit) replaces the backend's.
+			if k := len(problems) - 1; k >= 0 && problems[k].Code == "LimitsExceeded" {
+				problems[k] = truncationError(limit)
+			} else {
 				problems = append(problems, truncationError(limit))
 			}
 		}
