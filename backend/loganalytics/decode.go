@@ -30,7 +30,18 @@ type wireTable struct {
 		Name string `json:"name"`
 		Type string `json:"type"`
 	} `json:"columns"`
-	Rows [][]any `json:"rows"`
+	Rows rawRows `json:"rows"`
+}
+
+// rawRows keeps the rows array as the already-validated bytes of the body, so that
+// decodeRows can read them straight into typed vectors without an []any per row.
+type rawRows []byte
+
+// UnmarshalJSON keeps a reference to data instead of copying it: data is a slice of the
+// body, which decodeBody owns and does not change while the rows are read.
+func (r *rawRows) UnmarshalJSON(data []byte) error {
+	*r = data
+	return nil
 }
 
 // decoded is a response body turned into typed values.
@@ -43,10 +54,9 @@ type decoded struct {
 
 // decodeBody decodes a 200 response body. query is the text sent (for error positions).
 func decodeBody(body []byte, query string) (*decoded, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
+	// Unmarshal validates the whole body first, so decodeRows reads well-formed JSON.
 	var w wireResponse
-	if err := dec.Decode(&w); err != nil {
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("decoding the service's response: %w", err)
 	}
 	out := &decoded{tables: make([]*table.Table, 0, len(w.Tables))}
@@ -64,22 +74,9 @@ func decodeBody(body []byte, query string) (*decoded, error) {
 		if name == "" {
 			name = fmt.Sprintf("Table_%d", ti)
 		}
-		t := table.New(name, schema)
-		for ri, row := range wt.Rows {
-			if len(row) != len(schema) {
-				return nil, fmt.Errorf("decoding the service's response: table %s row %d has %d values for %d columns", name, ri, len(row), len(schema))
-			}
-			vals := make([]any, len(row))
-			for ci, raw := range row {
-				v, err := convert(schema[ci].Type, raw)
-				if err != nil {
-					return nil, fmt.Errorf("decoding the service's response: table %s row %d column %s: %w", name, ri, schema[ci].Name, err)
-				}
-				vals[ci] = v
-			}
-			if err := t.AppendRow(vals...); err != nil {
-				return nil, fmt.Errorf("decoding the service's response: table %s row %d: %w", name, ri, err)
-			}
+		t, err := decodeRows(name, schema, wt.Rows)
+		if err != nil {
+			return nil, fmt.Errorf("decoding the service's response: %w", err)
 		}
 		out.tables = append(out.tables, t)
 	}
