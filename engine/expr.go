@@ -33,7 +33,14 @@ type constExpr struct {
 func (e *constExpr) typ() table.Type                                   { return e.v.Type }
 func (e *constExpr) eval(ec *evalCtx, b *batch) (*table.Vector, error) { return e.v, nil }
 
-func (e *constExpr) value() any { return e.v.At(0) }
+// value is the constant's value. It is nil-safe so that `c, ok := x.(*constExpr)` can be
+// read before ok is checked: a non-constant argument then reads as no value.
+func (e *constExpr) value() any {
+	if e == nil {
+		return nil
+	}
+	return e.v.At(0)
+}
 
 func newConst(t table.Type, x any) *constExpr { return &constExpr{v: table.ConstVector(t, x)} }
 
