@@ -77,6 +77,24 @@ func (q *query) bindRowsNear(sc *scope, in node, op *syntax.EvaluateOp) (node, e
 	}}, nil
 }
 
+// constNumbers reads the plugin arguments at positions idx as constant numbers
+// (datetimes and timespans as their ticks); msg is the error for one that is not.
+func constNumbers(xs []expr, raw []syntax.Expr, idx []int, msg string) ([]float64, error) {
+	out := make([]float64, len(idx))
+	for i, k := range idx {
+		c, ok := xs[k].(*constExpr)
+		if !ok {
+			return nil, semErr(raw[k], "%s", msg)
+		}
+		f, isNum := toFloat(c.value())
+		if !isNum {
+			return nil, semErr(raw[k], "%s", msg)
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
 // bindSlidingWindowCounts is `evaluate sliding_window_counts(Id, Time, Start, End,
 // Lookback, Bin [, dims...])`: per bin from Start to End, the count and distinct count
 // of ids in the lookback window ending with the bin.
@@ -89,14 +107,9 @@ func (q *query) bindSlidingWindowCounts(sc *scope, in node, op *syntax.EvaluateO
 	if len(xs) < 6 {
 		return nil, semErr(op.Plugin, "sliding_window_counts(IdColumn, TimelineColumn, Start, End, LookbackWindow, Bin [, dim...])")
 	}
-	var consts [4]float64
-	for i := 0; i < 4; i++ {
-		c, ok := xs[2+i].(*constExpr)
-		f, isNum := toFloat(c.value())
-		if !ok || !isNum {
-			return nil, semErr(raw[2+i], "sliding_window_counts: start, end, lookback and bin must be constants")
-		}
-		consts[i] = f
+	consts, err := constNumbers(xs, raw, []int{2, 3, 4, 5}, "sliding_window_counts: start, end, lookback and bin must be constants")
+	if err != nil {
+		return nil, err
 	}
 	start, end, lookback, bin := consts[0], consts[1], consts[2], consts[3]
 	if bin <= 0 {
@@ -298,14 +311,9 @@ func (q *query) bindActiveUsersCount(sc *scope, in node, op *syntax.EvaluateOp) 
 	if len(xs) < 8 {
 		return nil, semErr(op.Plugin, "active_users_count(IdColumn, TimelineColumn, Start, End, LookbackWindow, Period, ActivePeriodsCount, Bin [, dim...])")
 	}
-	var c [6]float64
-	for i, k := range []int{2, 3, 4, 5, 6, 7} {
-		ce, ok := xs[k].(*constExpr)
-		f, isNum := toFloat(ce.value())
-		if !ok || !isNum {
-			return nil, semErr(raw[k], "active_users_count: arguments 3 to 8 must be constants")
-		}
-		c[i] = f
+	c, err := constNumbers(xs, raw, []int{2, 3, 4, 5, 6, 7}, "active_users_count: arguments 3 to 8 must be constants")
+	if err != nil {
+		return nil, err
 	}
 	start, end, lookback, period, activeN, bin := c[0], c[1], c[2], c[3], c[4], c[5]
 	if bin <= 0 || period <= 0 {
@@ -419,14 +427,9 @@ func (q *query) bindSessionCount(sc *scope, in node, op *syntax.EvaluateOp) (nod
 	if len(xs) < 6 {
 		return nil, semErr(op.Plugin, "session_count(IdColumn, TimelineColumn, Start, End, Bin, LookBackWindow [, dim...])")
 	}
-	var c [4]float64
-	for i := 0; i < 4; i++ {
-		ce, ok := xs[2+i].(*constExpr)
-		f, isNum := toFloat(ce.value())
-		if !ok || !isNum {
-			return nil, semErr(raw[2+i], "session_count: start, end, bin and lookback must be constants")
-		}
-		c[i] = f
+	c, err := constNumbers(xs, raw, []int{2, 3, 4, 5}, "session_count: start, end, bin and lookback must be constants")
+	if err != nil {
+		return nil, err
 	}
 	start, end, bin, lookback := c[0], c[1], c[2], c[3]
 	if bin <= 0 {
