@@ -304,21 +304,7 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 			names = append(names, lit)
 		}
 		d.args = args[:1]
-		t := args[0].typ()
-		if t == table.TypeInt {
-			t = table.TypeLong
-		}
-		arr := name == "percentiles_array"
-		if arr {
-			d.outTypes = []table.Type{table.TypeDynamic}
-		} else {
-			base := "percentile_" + exprName(e.Args[0]) + "_"
-			for i := range ps {
-				d.outTypes = append(d.outTypes, t)
-				d.outNames = append(d.outNames, base+names[i])
-			}
-		}
-		d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr} }
+		d.percentiles(e, ps, names, name == "percentiles_array", false)
 	case "buildschema":
 		if err := need(1, 1); err != nil {
 			return nil, err
@@ -400,21 +386,7 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 			names = append(names, lit)
 		}
 		d.args = args[:2]
-		t := args[0].typ()
-		if t == table.TypeInt {
-			t = table.TypeLong
-		}
-		arr := name == "percentilesw_array"
-		if arr {
-			d.outTypes = []table.Type{table.TypeDynamic}
-		} else {
-			base := "percentile_" + exprName(e.Args[0]) + "_"
-			for i := range ps {
-				d.outTypes = append(d.outTypes, t)
-				d.outNames = append(d.outNames, base+names[i])
-			}
-		}
-		d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr, weighted: true} }
+		d.percentiles(e, ps, names, name == "percentilesw_array", true)
 	default:
 		return nil, unsupported(e, fmt.Sprintf("aggregate %s()", name))
 	}
@@ -422,6 +394,25 @@ func (q *query) bindAggregate(sc *scope, c *aggCollector, e *syntax.CallExpr) (*
 		d.outNames = nil
 	}
 	return d, nil
+}
+
+// percentiles sets the outputs of percentile(s)(w)(_array): one column per percentile named
+// percentile_X_50 (Kusto's naming, from the literal), or one dynamic array.
+func (d *aggDef) percentiles(e *syntax.CallExpr, ps []float64, names []string, arr, weighted bool) {
+	t := d.args[0].typ()
+	if t == table.TypeInt {
+		t = table.TypeLong
+	}
+	if arr {
+		d.outTypes = []table.Type{table.TypeDynamic}
+	} else {
+		base := "percentile_" + exprName(e.Args[0]) + "_"
+		for i := range ps {
+			d.outTypes = append(d.outTypes, t)
+			d.outNames = append(d.outNames, base+names[i])
+		}
+	}
+	d.newState = func() aggState { return &pctState{ps: ps, t: t, arr: arr, weighted: weighted} }
 }
 
 func (c *aggCollector) isKeyCol(i int) bool {
