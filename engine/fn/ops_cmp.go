@@ -122,35 +122,41 @@ func cmpInts(op string, ord uint8) Impl {
 		sa, sb := stride(a), stride(b)
 		x, y := a.Ints, b.Ints
 		o := make([]bool, n)
-		switch op {
-		case "==":
-			for i := range o {
-				o[i] = x[i*sa] == y[i*sb]
-			}
-		case "!=":
-			for i := range o {
-				o[i] = x[i*sa] != y[i*sb]
-			}
-		case "<":
-			for i := range o {
-				o[i] = x[i*sa] < y[i*sb]
-			}
-		case "<=":
-			for i := range o {
-				o[i] = x[i*sa] <= y[i*sb]
-			}
-		case ">":
-			for i := range o {
-				o[i] = x[i*sa] > y[i*sb]
-			}
-		case ">=":
-			for i := range o {
-				o[i] = x[i*sa] >= y[i*sb]
-			}
-		}
+		compareInto(op, o, x, y, sa, sb)
 		out := &table.Vector{Type: table.TypeBool, Bools: o}
 		applyNulls(op, out, a, b, n)
 		return out, nil
+	}
+}
+
+// compareInto sets o[i] to x[i] op y[i]; a stride of 0 repeats a constant's one value.
+// Generic so ints and reals share one loop per operator (each is compiled for its type).
+func compareInto[T int64 | float64](op string, o []bool, x, y []T, sa, sb int) {
+	switch op {
+	case "==":
+		for i := range o {
+			o[i] = x[i*sa] == y[i*sb]
+		}
+	case "!=":
+		for i := range o {
+			o[i] = x[i*sa] != y[i*sb]
+		}
+	case "<":
+		for i := range o {
+			o[i] = x[i*sa] < y[i*sb]
+		}
+	case "<=":
+		for i := range o {
+			o[i] = x[i*sa] <= y[i*sb]
+		}
+	case ">":
+		for i := range o {
+			o[i] = x[i*sa] > y[i*sb]
+		}
+	case ">=":
+		for i := range o {
+			o[i] = x[i*sa] >= y[i*sb]
+		}
 	}
 }
 
@@ -160,32 +166,7 @@ func cmpReals(op string, ord uint8) Impl {
 		sa, sb := stride(a), stride(b)
 		x, y := realsOf(a, n), realsOf(b, n)
 		o := make([]bool, n)
-		switch op {
-		case "==":
-			for i := range o {
-				o[i] = x[i*sa] == y[i*sb]
-			}
-		case "!=":
-			for i := range o {
-				o[i] = x[i*sa] != y[i*sb]
-			}
-		case "<":
-			for i := range o {
-				o[i] = x[i*sa] < y[i*sb]
-			}
-		case "<=":
-			for i := range o {
-				o[i] = x[i*sa] <= y[i*sb]
-			}
-		case ">":
-			for i := range o {
-				o[i] = x[i*sa] > y[i*sb]
-			}
-		case ">=":
-			for i := range o {
-				o[i] = x[i*sa] >= y[i*sb]
-			}
-		}
+		compareInto(op, o, x, y, sa, sb)
 		out := &table.Vector{Type: table.TypeBool, Bools: o}
 		applyNulls(op, out, a, b, n)
 		return out, nil
