@@ -222,20 +222,7 @@ func registerIP(r *registry) {
 		}
 		return 0, true
 	}
-	r.fn("ipv4_compare", fixedNull("ipv4_compare", 2, 3, table.TypeLong, func(a []any) any {
-		c, ok := cmp(a)
-		if !ok {
-			return nil
-		}
-		return int64(c)
-	}))
-	r.fn("ipv4_is_match", fixedNull("ipv4_is_match", 2, 3, table.TypeBool, func(a []any) any {
-		c, ok := cmp(a)
-		if !ok {
-			return nil
-		}
-		return c == 0
-	}))
+	r.ipCompare("ipv4", cmp)
 	r.fn("ipv4_is_in_range", fixedNull("ipv4_is_in_range", 2, 2, table.TypeBool, func(a []any) any {
 		x, _, ok1 := parseIPv4(ToStringValue(a[0]))
 		y, p, ok2 := parseIPv4(ToStringValue(a[1]))
@@ -416,20 +403,7 @@ func registerIP(r *registry) {
 		}
 		return maskIPv6(x, p).Compare(maskIPv6(y, p)), true
 	}
-	r.fn("ipv6_compare", fixedNull("ipv6_compare", 2, 3, table.TypeLong, func(a []any) any {
-		c, ok := v6cmp(a)
-		if !ok {
-			return nil
-		}
-		return int64(c)
-	}))
-	r.fn("ipv6_is_match", fixedNull("ipv6_is_match", 2, 3, table.TypeBool, func(a []any) any {
-		c, ok := v6cmp(a)
-		if !ok {
-			return nil
-		}
-		return c == 0
-	}))
+	r.ipCompare("ipv6", v6cmp)
 	r.fn("ipv6_is_in_range", fixedNull("ipv6_is_in_range", 2, 2, table.TypeBool, func(a []any) any {
 		x, _, ok1 := parseIPv6(ToStringValue(a[0]))
 		y, p, ok2 := parseIPv6(ToStringValue(a[1]))
@@ -507,3 +481,20 @@ func fullIPv6(a netip.Addr) string {
 }
 
 var _ = math.MaxInt32
+
+// ipCompare registers FAMILY_compare (-1, 0, 1) and FAMILY_is_match (equal) over one
+// comparison of two addresses with an optional prefix length; null when either is invalid.
+func (r *registry) ipCompare(family string, compare func(a []any) (int, bool)) {
+	r.fn(family+"_compare", fixedNull(family+"_compare", 2, 3, table.TypeLong, func(a []any) any {
+		if c, ok := compare(a); ok {
+			return int64(c)
+		}
+		return nil
+	}))
+	r.fn(family+"_is_match", fixedNull(family+"_is_match", 2, 3, table.TypeBool, func(a []any) any {
+		if c, ok := compare(a); ok {
+			return c == 0
+		}
+		return nil
+	}))
+}
