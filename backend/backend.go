@@ -62,3 +62,18 @@ type FunctionSchema struct {
 	Parameters string
 	Body       string
 }
+
+// ServiceError is a query error as a service reports it (Log Analytics and Azure Data
+// Explorer report the same parts), so the notebook can show it with a caret.
+type ServiceError interface {
+	error
+	Parts() ServiceErrorParts
+}
+
+// ServiceErrorParts are a service error's code and message, the innermost error's code and
+// message, and the byte offset of the problem in the query sent (-1 when unknown).
+type ServiceErrorParts struct {
+	Code, Message           string
+	InnerCode, InnerMessage string
+	Offset                  int
+}

@@ -13,9 +13,7 @@ import (
 	"time"
 
 	"github.com/kqlkernel/kqlkernel/backend"
-	"github.com/kqlkernel/kqlkernel/backend/kusto"
 	"github.com/kqlkernel/kqlkernel/backend/local"
-	"github.com/kqlkernel/kqlkernel/backend/loganalytics"
 	"github.com/kqlkernel/kqlkernel/engine"
 	"github.com/kqlkernel/kqlkernel/kernel"
 	"github.com/kqlkernel/kqlkernel/kql/syntax"
@@ -307,9 +305,8 @@ func (in *Interpreter) queryError(err error, p prepared) error {
 		text := in.positioned(ee.Offset, ee.Len, ee.Msg, ee.Hint, p)
 		return &kernel.ExecError{Name: name, Value: in.scrub(firstLine(text)), Traceback: strings.Split(in.scrub(text), "\n")}
 	}
-	var le *loganalytics.Error
-	var ke *kusto.Error
-	if errors.As(err, &le) || errors.As(err, &ke) {
+	var se backend.ServiceError
+	if errors.As(err, &se) {
 		text := in.describeError(err, p)
 		return &kernel.ExecError{Name: "ServiceError", Value: in.scrub(firstLine(text)), Traceback: strings.Split(in.scrub(text), "\n")}
 	}
@@ -320,28 +317,23 @@ func (in *Interpreter) queryError(err error, p prepared) error {
 // describeError formats a service error with the query line and a caret when the service
 // gave a position.
 func (in *Interpreter) describeError(err error, p prepared) string {
-	var le *loganalytics.Error
-	if !errors.As(err, &le) {
-		var ke *kusto.Error
-		if !errors.As(err, &ke) {
-			return in.scrub(err.Error())
-		}
-		// Both services describe errors the same way.
-		le = &loganalytics.Error{Code: ke.Code, Message: ke.Message, InnerCode: ke.InnerCode,
-			InnerMessage: ke.InnerMessage, Line: ke.Line, Pos: ke.Pos, Offset: ke.Offset}
+	var se backend.ServiceError
+	if !errors.As(err, &se) {
+		return in.scrub(err.Error())
 	}
-	head := le.Code
-	if le.Message != "" {
-		head += ": " + le.Message
+	e := se.Parts()
+	head := e.Code
+	if e.Message != "" {
+		head += ": " + e.Message
 	}
-	msg := le.InnerMessage
-	if le.InnerCode != "" && le.InnerCode != le.Code {
-		msg = le.InnerCode + ": " + msg
+	msg := e.InnerMessage
+	if e.InnerCode != "" && e.InnerCode != e.Code {
+		msg = e.InnerCode + ": " + msg
 	}
-	if le.Offset >= 0 && msg != "" {
-		return in.scrub(head + "\n" + in.positioned(le.Offset, 0, msg, "", p))
+	if e.Offset >= 0 && msg != "" {
+		return in.scrub(head + "\n" + in.positioned(e.Offset, 0, msg, "", p))
 	}
-	return in.scrub(le.Error())
+	return in.scrub(se.Error())
 }
 
 // positioned renders msg at a byte offset of the text sent, mapped back onto the user's

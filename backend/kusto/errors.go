@@ -3,6 +3,7 @@ package kusto
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/kqlkernel/kqlkernel/backend"
 	"regexp"
 	"strconv"
 	"strings"
@@ -146,4 +147,9 @@ func errorFromBody(status int, body []byte, query string) *Error {
 	msg = svcerror.Shorten(msg)
 	code := fmt.Sprintf("HTTP%d", status)
 	return &Error{StatusCode: status, Code: code, Message: msg, Offset: -1}
+}
+
+// Parts implements backend.ServiceError.
+func (e *Error) Parts() backend.ServiceErrorParts {
+	return backend.ServiceErrorParts{Code: e.Code, Message: e.Message, InnerCode: e.InnerCode, InnerMessage: e.InnerMessage, Offset: e.Offset}
 }

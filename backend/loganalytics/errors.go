@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/kqlkernel/kqlkernel/backend"
 	"net/http"
 	"strings"
 
@@ -101,4 +102,9 @@ func errorFromBody(status int, body []byte, query string) *Error {
 		code = fmt.Sprintf("HTTP%d", status)
 	}
 	return &Error{StatusCode: status, Code: code, Message: msg, Offset: -1}
+}
+
+// Parts implements backend.ServiceError.
+func (e *Error) Parts() backend.ServiceErrorParts {
+	return backend.ServiceErrorParts{Code: e.Code, Message: e.Message, InnerCode: e.InnerCode, InnerMessage: e.InnerMessage, Offset: e.Offset}
 }
